@@ -1,0 +1,39 @@
+/**
+ * The directives our documents use, and what each writer must make of them.
+ * This file is the contract between the Markdown the templates render and the writers.
+ *
+ *   ::pagebreak                         leaf       start a new page
+ *   ::toc                               leaf       table of contents (headings of depth 1–2)
+ *   ::figure[Caption]{#id src=name}     leaf       figure: options.figures[name] (SVG), numbered caption
+ *   :::table[Caption]{#id}              container  wraps one GFM table; numbered caption above it
+ *   :::callout{kind=note|warning}       container  boxed note (e.g. conflicting sources)
+ *   :::facts                            container  the facts box of a brief
+ *   :::landscape                        container  content set on landscape pages
+ *   :::lang{code=es}                    container  block content in another language
+ *   :lang[texto]{code=es}               text       inline span in another language
+ *   :anchor{#id}                        text       invisible link target (bookmark), e.g. a reference entry
+ *   :ref{#id}                           text       cross-reference; resolved into a link by `resolveLinkTargets`
+ *
+ * After `resolveLinkTargets` (link-targets.ts): headings carry `data.id`; figure and table directives carry
+ * `data.kind`, `data.number` and `data.label` ("Figure 3"); refs are ordinary `link` nodes to `#id`.
+ * Writers turn every heading id, figure/table id and anchor into a bookmark, and `#id` links into internal links.
+ */
+export const leafDirectives = ['pagebreak', 'toc', 'figure'] as const;
+export const containerDirectives = ['table', 'callout', 'facts', 'landscape', 'lang'] as const;
+export const textDirectives = ['lang', 'ref', 'anchor'] as const;
+
+export type LeafDirectiveName = (typeof leafDirectives)[number];
+export type ContainerDirectiveName = (typeof containerDirectives)[number];
+export type TextDirectiveName = (typeof textDirectives)[number];
+
+export const calloutKinds = ['note', 'warning'] as const;
+
+declare module 'mdast' {
+  interface Data {
+    /** Set by resolveLinkTargets: `id` on headings; kind/number/label on figure and table directives. */
+    id?: string;
+    kind?: 'figure' | 'table';
+    number?: number;
+    label?: string;
+  }
+}

@@ -1,0 +1,71 @@
+import GithubSlugger from 'github-slugger';
+import type { Link, Parent, Root } from 'mdast';
+import type { ContainerDirective, LeafDirective, TextDirective } from 'mdast-util-directive';
+import { toString } from 'mdast-util-to-string';
+import type { Position } from 'unist';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { throwIfFatal } from '../diagnostics.js';
+import './directives.js';
+
+export type CaptionKind = 'figure' | 'table';
+export interface CaptionLabels { figure: string; table: string }
+
+/**
+ * Gives every link target its id, once, so all writers agree:
+ * - headings get `data.id`, a GitHub-style slug of their text;
+ * - `::figure` and `:::table` get `data.number` and `data.label` ("Figure 3") in document order;
+ * - `:anchor{#id}` marks a target inside text (e.g. a reference-list entry);
+ * - `:ref{#id}` becomes a link to `#id` whose text is the caption label.
+ * A ref or an internal link (`#id`) to an unknown id is a located error, and so is a duplicate id.
+ */
+export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabels): Root {
+  const slugger = new GithubSlugger();
+  const counters: Record<CaptionKind, number> = { figure: 0, table: 0 };
+  const labelsById = new Map<string, string>();
+  const error = (reason: string, place: Position | undefined, ruleId: string) => {
+    file.message(reason, { place, ruleId, source: 'ek-towns' }).fatal = true;
+  };
+  const addTarget = (id: string, label: string, place: Position | undefined) => {
+    if (labelsById.has(id)) error(`duplicate id \`${id}\``, place, 'duplicate-id');
+    labelsById.set(id, label);
+  };
+
+  visit(tree, (node) => {
+    if (node.type === 'heading') {
+      const id = slugger.slug(toString(node));
+      node.data = { ...node.data, id };
+      addTarget(id, toString(node), node.position);
+      return;
+    }
+    if (node.type === 'textDirective' && node.name === 'anchor') {
+      addTarget(node.attributes?.id ?? '', '', node.position);
+      return;
+    }
+    if (node.type !== 'leafDirective' && node.type !== 'containerDirective') return;
+    const directive = node as LeafDirective | ContainerDirective;
+    const kind: CaptionKind | undefined =
+      directive.name === 'figure' ? 'figure' : directive.name === 'table' ? 'table' : undefined;
+    if (!kind) return;
+    const number = ++counters[kind];
+    const label = `${labels[kind]} ${number}`;
+    directive.data = { ...directive.data, kind, number, label };
+    addTarget(directive.attributes?.id ?? '', label, directive.position);
+  });
+
+  visit(tree, 'link', (node: Link) => {
+    if (node.url.startsWith('#') && !labelsById.has(node.url.slice(1))) {
+      error(`link to unknown target \`${node.url}\``, node.position, 'unknown-link-target');
+    }
+  });
+  visit(tree, 'textDirective', (node: TextDirective, index, parent: Parent | undefined) => {
+    if (node.name !== 'ref' || !parent || index === undefined) return;
+    const id = node.attributes?.id ?? '';
+    const label = labelsById.get(id);
+    if (!label) return error(`reference to unknown figure or table \`#${id}\``, node.position, 'unknown-ref');
+    const link: Link = { type: 'link', url: `#${id}`, children: [{ type: 'text', value: label }], position: node.position };
+    parent.children.splice(index, 1, link);
+  });
+  throwIfFatal(file);
+  return tree;
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VFile } from 'vfile';
+import { describe, expect, it } from 'vitest';
+import { DiagnosticsError } from '../pipeline/diagnostics.js';
+import { markdownToTree } from '../pipeline/markdown/index.js';
+import { fixturesDir } from './golden.js';
+
+const labels = { figure: 'Figure', table: 'Table' };
+const tree = (md: string) => markdownToTree(new VFile({ path: 'doc.md', value: md }), labels);
+const errorsOf = (md: string): string[] => {
+  try {
+    tree(md);
+  } catch (error) {
+    if (error instanceof DiagnosticsError) return error.message.split('\n');
+    throw error;
+  }
+  return [];
+};
+
+describe('markdown → mdast', () => {
+  it('numbers figures and tables in order and resolves refs into links', () => {
+    const root = tree(readFileSync(join(fixturesDir, 'spine-sample/input.md'), 'utf8'));
+    const figure = root.children.find((n) => n.type === 'leafDirective' && n.name === 'figure');
+    expect(figure?.data).toMatchObject({ kind: 'figure', number: 1, label: 'Figure 1' });
+    const firstParagraph = root.children.find((n) => n.type === 'paragraph');
+    const links = JSON.stringify(firstParagraph);
+    expect(links).toContain('"url":"#fig-timeline"');
+    expect(links).toContain('"value":"Table 1"');
+  });
+
+  it('reports every unknown directive with its place, in one run', () => {
+    expect(errorsOf('Text\n\n::chart{x=1}\n\n:::box\nhi\n:::\n')).toEqual([
+      'doc.md:3:1 error: unknown directive `::chart`; known here: ::pagebreak, ::toc, ::figure',
+      'doc.md:5:1 error: unknown directive `:::box`; known here: :::table, :::callout, :::facts, :::landscape, :::lang',
+    ]);
+  });
+
+  it('rejects refs and internal links to unknown targets, and duplicate ids', () => {
+    expect(errorsOf('See :ref{#fig-x} and [there](#nowhere).\n')).toEqual([
+      'doc.md:1:22 error: link to unknown target `#nowhere`',
+      'doc.md:1:5 error: reference to unknown figure or table `#fig-x`',
+    ]);
+    expect(errorsOf('::figure[A]{#f src=a}\n\n::figure[B]{#f src=b}\n')).toEqual(['doc.md:3:1 error: duplicate id `f`']);
+  });
+
+  it('requires the attributes a directive needs', () => {
+    expect(errorsOf('::figure[No source]{#f}\n')).toEqual(['doc.md:1:1 error: directive `figure` needs the attribute `src`']);
+    expect(errorsOf(':::callout{kind=shout}\nx\n:::\n')).toEqual([
+      'doc.md:1:1 error: callout kind must be one of note, warning, got "shout"',
+    ]);
+  });
+});
