@@ -1,0 +1,121 @@
+import { VFile } from 'vfile';
+import type { z } from 'zod';
+import { crossCheck } from './cross-check.js';
+import { type Model, toTownModel } from './model.js';
+import * as schema from './schema.js';
+import { readYaml, type YamlSource } from './yaml-file.js';
+import { describeIssues, formatFieldPath } from './zod-messages.js';
+
+export interface SourceFile {
+  /** Path as the user sees it, e.g. `sources/towns/ridder.yaml`. */
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface LoadResult {
+  /** Present only when no file has an error. */
+  model?: Model;
+  /** One vfile per source, carrying its errors and warnings. */
+  files: VFile[];
+  /** Parsed sources by path, to point messages from later stages back at YAML fields. */
+  sources: Map<string, YamlSource>;
+}
+
+type Role = 'dataset' | 'region' | 'stages' | 'references' | 'town' | 'program';
+const schemas: Record<Role, z.ZodType> = {
+  dataset: schema.datasetFile,
+  region: schema.regionFile,
+  stages: schema.stagesFile,
+  references: schema.referencesFile,
+  town: schema.town,
+  program: schema.programFile,
+};
+const singleFiles: Record<string, Role> = {
+  'dataset.yaml': 'dataset', 'region.yaml': 'region', 'stages.yaml': 'stages', 'references.yaml': 'references',
+};
+
+function roleOf(relative: string): Role | undefined {
+  if (singleFiles[relative]) return singleFiles[relative];
+  if (/^towns\/[^/]+\.yaml$/.test(relative)) return 'town';
+  if (/^programs\/[^/]+\.yaml$/.test(relative)) return 'program';
+  return undefined;
+}
+
+/** Source files (already read) → the validated model, with every problem located in its file. Pure. */
+export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
+  const files: VFile[] = [];
+  const sources = new Map<string, YamlSource>();
+  const valid: { role: Role; file: string; data: unknown }[] = [];
+  const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  for (const input of sorted) {
+    const file = new VFile({ path: input.path });
+    files.push(file);
+    const role = roleOf(input.path.slice(root.length + 1));
+    if (!role) {
+      file.message('not a known source file; ignored (expected dataset, region, stages, references, towns/*, programs/*)', {
+        place: { line: 1, column: 1 }, ruleId: 'unknown-source-file', source: 'ek-towns',
+      });
+      continue;
+    }
+    const source = readYaml(file, input.bytes);
+    if (!source) continue;
+    sources.set(input.path, source);
+    const result = schemas[role].safeParse(source.data);
+    if (result.success) {
+      valid.push({ role, file: input.path, data: result.data });
+      continue;
+    }
+    for (const problem of describeIssues(result.error.issues, source.valueAt)) {
+      fatal(file, source, problem.path, problem.at, problem.reason);
+    }
+  }
+
+  const present = new Set(files.map((f) => roleOf(f.path.slice(root.length + 1))));
+  const missing = Object.entries(singleFiles).filter(([, role]) => !present.has(role)).map(([name]) => `${root}/${name}`);
+  if (!present.has('town')) missing.push(`${root}/towns/*.yaml`);
+  for (const path of missing) {
+    const file = new VFile({ path });
+    file.message('required source file is missing', { place: { line: 1, column: 1 }, ruleId: 'missing-source-file', source: 'ek-towns' }).fatal = true;
+    files.push(file);
+  }
+
+  const one = <T>(role: Role) => valid.find((v) => v.role === role) as { file: string; data: T } | undefined;
+  const all = <T>(role: Role) => valid.filter((v) => v.role === role) as { file: string; data: T }[];
+  const stages = one<z.infer<typeof schema.stagesFile>>('stages');
+  const references = one<z.infer<typeof schema.referencesFile>>('references');
+  const towns = all<schema.Town>('town');
+  const programs = all<schema.Program>('program');
+  const problems = crossCheck({
+    towns: towns.map((t) => ({ file: t.file, town: t.data })),
+    stages: stages && { file: stages.file, stages: stages.data.stages },
+    references: references && { file: references.file, references: references.data.references },
+    programs: programs.map((p) => ({ file: p.file, program: p.data })),
+    cited: valid.filter((v) => v.role !== 'references').map((v) => ({ file: v.file, value: v.data })),
+  });
+  for (const problem of problems) {
+    const file = files.find((f) => f.path === problem.file)!;
+    fatal(file, sources.get(problem.file)!, problem.path, problem.at, problem.reason);
+  }
+
+  if (files.some((f) => f.messages.some((m) => m.fatal))) return { files, sources };
+  const region = one<schema.Region>('region')!;
+  const dataset = one<z.infer<typeof schema.datasetFile>>('dataset')!;
+  const model: Model = {
+    dataset: dataset.data,
+    region: region.data,
+    stages: stages!.data.stages,
+    towns: towns.map((t) => toTownModel(t.data)),
+    references: references!.data.references,
+    programs: programs.map((p) => p.data),
+  };
+  return { model, files, sources };
+}
+
+function fatal(file: VFile, source: YamlSource, path: (string | number)[], at: 'key' | 'value', reason: string): void {
+  const field = formatFieldPath(path);
+  const message = file.message(field ? `${field}: ${reason}` : reason, {
+    place: source.locate(path, at), ruleId: 'invalid-field', source: 'ek-towns',
+  });
+  message.fatal = true;
+}

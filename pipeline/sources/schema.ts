@@ -1,0 +1,181 @@
+import { z } from 'zod';
+
+/**
+ * The one definition of the sources: zod schemas give both the TypeScript types and the rules.
+ * Objects are strict, so a misspelt field is an error instead of being ignored.
+ * Cross-file rules (citation keys, stage ids, event years) live in cross-check.ts.
+ */
+
+export const slugPattern = /^[a-z0-9-]+$/;
+const slug = z.string().regex(slugPattern, { message: 'expected a slug of a–z, 0–9 and "-"' });
+const year = z
+  .number({ message: 'expected a year between 1700 and 2100' })
+  .int({ message: 'expected a year between 1700 and 2100' })
+  .min(1700, { message: 'expected a year between 1700 and 2100' })
+  .max(2100, { message: 'expected a year between 1700 and 2100' });
+
+/** Plain text in both languages (a name, a label). */
+export const bilingualText = z.strictObject({
+  en: z.string().trim().min(1, { message: 'expected English text' }),
+  es: z.string().trim().min(1, { message: 'expected Spanish text' }),
+});
+/** Markdown in both languages (a narrative); inserted into documents as Markdown on purpose. */
+export const bilingualMarkdown = bilingualText;
+
+/** A citation: a reference key, or a key with the pages where known. */
+export const citation = z.union([
+  z.string().min(1),
+  z.strictObject({ key: z.string().min(1), pages: z.string().min(1) }),
+]);
+/** Every fact carries at least one citation. */
+const cited = { cite: z.array(citation).min(1, { message: 'expected at least one citation' }) };
+
+/** A dated fact: `year`, or `year`–`to` for a span. */
+const datedFact = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject({ year, to: year.optional(), ...shape, ...cited }).refine((fact) => fact.to === undefined || fact.to >= fact.year, {
+    message: 'expected `to` to be the same year as `year` or later',
+    path: ['to'],
+  });
+
+export const branch = z.enum(['metal-ores', 'electricity', 'agricultural-processing', 'transport', 'nuclear-research']);
+export const townType = z.enum(['industrial', 'industrial-transport', 'scientific-experimental']);
+export const foundingBasis = z.enum(['trade-routes', 'ore-deposit', 'railway', 'state-order', 'hydro-construction']);
+export const factorKind = z.enum(['historical-background', 'state-interest']);
+
+export const formerName = z.strictObject({
+  name: bilingualText,
+  /** Year the name came into use, where the paper gives it. */
+  from: year.optional(),
+  /** Year the name was replaced. */
+  until: year.optional(),
+  note: bilingualText.optional(),
+  ...cited,
+});
+
+/** A name from outside the paper (e.g. the Kazakh spelling) names its source. */
+export const nativeName = z.strictObject({
+  lang: z.enum(['kk', 'ru']),
+  name: z.string().min(1),
+  source: z.string().min(1),
+});
+
+export const event = datedFact({ stage: slug, text: bilingualMarkdown });
+
+export const town = z.strictObject({
+  slug,
+  name: bilingualText,
+  /** Other spellings the paper itself uses (Ayaguz, Shemonaikha, Riddick…). */
+  spellings: z.array(z.string().min(1)).default([]),
+  nativeNames: z.array(nativeName).default([]),
+  formerNames: z.array(formerName).default([]),
+  /** Secret code names (Kurchatov). */
+  codeNames: z.array(formerName).default([]),
+  river: z.strictObject({ name: bilingualText, ...cited }).optional(),
+  type: z.strictObject({ value: townType, ...cited }),
+  specialisation: z.strictObject({ branch, text: bilingualText, ...cited }),
+  adminRole: z.strictObject({ text: bilingualText, ...cited }).optional(),
+  founding: z.strictObject({
+    period: bilingualText,
+    bases: z.array(foundingBasis).min(1),
+    text: bilingualMarkdown,
+    ...cited,
+  }),
+  /** One entry per statement in the sources; two different years mean the sources conflict. */
+  cityStatus: z.array(z.strictObject({ year, ...cited })).default([]),
+  enterprises: z.array(z.strictObject({ name: bilingualText, from: year.optional(), ...cited })).default([]),
+  events: z.array(event).min(1, { message: 'expected at least one dated event' }),
+  factors: z
+    .array(z.strictObject({ kind: factorKind, text: bilingualMarkdown, ...cited }))
+    .min(1, { message: 'expected the decisive factors' }),
+  evacuation: z
+    .array(
+      z.strictObject({
+        year: year.optional(),
+        kind: z.enum(['institution', 'enterprise', 'hospital', 'people', 'production']),
+        text: bilingualMarkdown,
+        /** A count the paper gives (people, beds…), stored as a number for tables. */
+        count: z.number().int().nonnegative().optional(),
+        ...cited,
+      }),
+    )
+    .default([]),
+  observations: z.array(z.strictObject({ text: bilingualMarkdown, ...cited })).default([]),
+  coordinates: z.strictObject({
+    lat: z.number().min(40).max(56),
+    lon: z.number().min(45).max(90),
+    source: z.string().min(1, { message: 'coordinates must name their source' }),
+  }),
+});
+
+export const stage = z.strictObject({
+  id: slug,
+  title: bilingualText,
+  from: year,
+  to: year,
+  summary: bilingualMarkdown,
+  events: z.array(datedFact({ text: bilingualMarkdown })).default([]),
+  ...cited,
+});
+export const stagesFile = z.strictObject({ stages: z.array(stage).min(1) });
+
+export const regionFile = z.strictObject({
+  name: bilingualText,
+  summary: bilingualMarkdown,
+  events: z.array(datedFact({ text: bilingualMarkdown })).min(1),
+  typology: z.strictObject({ text: bilingualMarkdown, ...cited }),
+  conclusions: z.array(z.strictObject({ text: bilingualMarkdown, ...cited })).min(1),
+  method: z.strictObject({ text: bilingualMarkdown, ...cited }),
+  introduction: z.strictObject({ text: bilingualMarkdown, ...cited }),
+});
+
+/** CSL-JSON-like: only what the paper lets us know; unknown details stay absent, never invented. */
+export const reference = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  type: z.enum(['article-journal', 'book', 'chapter', 'thesis', 'webpage', 'document', 'dataset']),
+  author: z.array(z.strictObject({ family: z.string().min(1), given: z.string().optional() })).default([]),
+  /** A work cited by title (no personal author), e.g. "Zyryanovskoye Field". */
+  'title-short': z.string().optional(),
+  title: z.string().optional(),
+  'container-title': z.string().optional(),
+  publisher: z.string().optional(),
+  URL: z.string().url().optional(),
+  issued: z.strictObject({ year }).optional(),
+  /** How the documents cite it in text, when not derivable: "Ualtaeva, 2011". */
+  note: z.string().optional(),
+});
+export const referencesFile = z.strictObject({ references: z.array(reference).min(1) });
+
+const amount = z.number().nonnegative({ message: 'expected a number ≥ 0' });
+export const measure = z.strictObject({
+  id: slug,
+  measure: bilingualText,
+  objective: bilingualText,
+  factor: factorKind,
+  indicator: bilingualText,
+  baseline: z.strictObject({ value: z.number(), year }),
+  target: z.strictObject({ value: z.number(), year }),
+  horizon: year,
+  responsible: bilingualText,
+  cost: z.strictObject({ amount, currency: z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as KZT' }) }),
+  funding: bilingualText,
+});
+export const programFile = z.strictObject({
+  town: slug,
+  /** The paper gives no measures: example rows must be labelled as such in every format. */
+  illustrative: z.boolean(),
+  measures: z.array(measure).min(1),
+});
+
+export type BilingualText = z.infer<typeof bilingualText>;
+export type Citation = z.infer<typeof citation>;
+export type Town = z.infer<typeof town>;
+export type Stage = z.infer<typeof stage>;
+export type Region = z.infer<typeof regionFile>;
+export type Reference = z.infer<typeof reference>;
+export type Program = z.infer<typeof programFile>;
+export type Measure = z.infer<typeof measure>;
+
+export const datasetFile = z.strictObject({
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'expected a version like 1.2.0' }),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date like 2026-11-26' }),
+});
