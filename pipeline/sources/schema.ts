@@ -30,9 +30,13 @@ export const citation = z.union([
 /** Every fact carries at least one citation. */
 const cited = { cite: z.array(citation).min(1, { message: 'expected at least one citation' }) };
 
+const endsAfterStart = (fact: unknown) => {
+  const { year: from, to } = fact as { year: number; to?: number };
+  return to === undefined || to >= from;
+};
 /** A dated fact: `year`, or `year`–`to` for a span. */
 const datedFact = <T extends z.ZodRawShape>(shape: T) =>
-  z.strictObject({ year, to: year.optional(), ...shape, ...cited }).refine((fact) => fact.to === undefined || fact.to >= fact.year, {
+  z.strictObject({ year, to: year.optional(), ...shape, ...cited }).refine(endsAfterStart, {
     message: 'expected `to` to be the same year as `year` or later',
     path: ['to'],
   });
