@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { formatMessage } from './diagnostics.js';
+import { build } from './build/run.js';
+import { loadProject } from './build/project.js';
+import { outputGroups } from './build/outputs.js';
+
+const usage = `ek-towns — briefs, a bilingual report and annex tables on the small towns of East Kazakhstan (1925–1953)
+
+Usage:
+  ek-towns check [options]          validate sources, label catalogs and templates
+  ek-towns build [options]          validate, then write the outputs under --out
+
+Options:
+  --sources DIR     source data (default: sources)
+  --templates DIR   templates and label catalogs (default: templates)
+  --out DIR         output folder (default: output)
+  --only GROUPS     build only these, comma-separated: ${outputGroups.join(', ')}
+  --quiet           print only problems and the summary line
+  -h, --help        show this help
+  --version         print the version
+
+Environment:
+  SOURCE_DATE_EPOCH   build date (seconds since 1970) stamped into outputs; default: the data's release date
+
+Exit codes: 0 ok, 1 data or template errors (each printed as file:line:col), 2 usage errors.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        sources: { type: 'string', default: 'sources' },
+        templates: { type: 'string', default: 'templates' },
+        out: { type: 'string', default: 'output' },
+        only: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`ek-towns: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return (process.stdout.write(usage), 0);
+  if (values.version) return (process.stdout.write('ek-towns 0.1.0\n'), 0);
+  const [command, ...rest] = positionals;
+  if (rest.length > 0 || (command !== 'check' && command !== 'build')) {
+    process.stderr.write(`ek-towns: ${command ? `unknown command "${[command, ...rest].join(' ')}"` : 'missing command'}\n\n${usage}`);
+    return 2;
+  }
+  const only = values.only?.split(',').map((g) => g.trim()) ?? [...outputGroups];
+  const unknown = only.filter((g) => !(outputGroups as readonly string[]).includes(g));
+  if (unknown.length > 0) {
+    process.stderr.write(`ek-towns: unknown --only group "${unknown.join(', ')}"; choose from ${outputGroups.join(', ')}\n`);
+    return 2;
+  }
+
+  const paths = { sources: values.sources, templates: values.templates };
+  if (command === 'check') {
+    const { project, files } = loadProject(paths, process.env);
+    for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
+    if (!project) return 1;
+    const { model } = project;
+    process.stdout.write(`ok: ${model.towns.length} towns, ${model.stages.length} stages, ${model.references.length} references, ${model.programs.length} programme files (data ${model.dataset.version})\n`);
+    return 0;
+  }
+  return build({ paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], quiet: values.quiet, env: process.env });
+}
+
+process.exitCode = await main(process.argv.slice(2));

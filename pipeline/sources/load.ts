@@ -19,7 +19,12 @@ export interface LoadResult {
   files: VFile[];
   /** Parsed sources by path, to point messages from later stages back at YAML fields. */
   sources: Map<string, YamlSource>;
+  /** The file and field path of every object in the model (bilingual texts, events…). */
+  origins: WeakMap<object, Origin>;
 }
+
+/** Where an object of the model was written: a source file and the field path inside it. */
+export interface Origin { file: string; path: (string | number)[] }
 
 type Role = 'dataset' | 'region' | 'stages' | 'references' | 'town' | 'program';
 const schemas: Record<Role, z.ZodType> = {
@@ -98,7 +103,9 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     fatal(file, sources.get(problem.file)!, problem.path, problem.at, problem.reason);
   }
 
-  if (files.some((f) => f.messages.some((m) => m.fatal))) return { files, sources };
+  const origins = new WeakMap<object, Origin>();
+  for (const { file, data } of valid) indexOrigins(data, file, [], origins);
+  if (files.some((f) => f.messages.some((m) => m.fatal))) return { files, sources, origins };
   const region = one<schema.Region>('region')!;
   const dataset = one<z.infer<typeof schema.datasetFile>>('dataset')!;
   const model: Model = {
@@ -109,7 +116,14 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     references: references!.data.references,
     programs: programs.map((p) => p.data),
   };
-  return { model, files, sources };
+  return { model, files, sources, origins };
+}
+
+function indexOrigins(value: unknown, file: string, path: (string | number)[], origins: WeakMap<object, Origin>): void {
+  if (!value || typeof value !== 'object') return;
+  origins.set(value, { file, path });
+  if (Array.isArray(value)) value.forEach((item, i) => indexOrigins(item, file, [...path, i], origins));
+  else for (const [key, child] of Object.entries(value)) indexOrigins(child, file, [...path, key], origins);
 }
 
 function fatal(file: VFile, source: YamlSource, path: (string | number)[], at: 'key' | 'value', reason: string): void {

@@ -63,7 +63,12 @@ export const nativeName = z.strictObject({
   source: z.string().min(1),
 });
 
-export const event = datedFact({ stage: slug, text: bilingualMarkdown });
+export const event = datedFact({
+  stage: slug,
+  text: bilingualMarkdown,
+  /** A few words for the timeline figure; without it the figure shows the year only. */
+  label: bilingualText.optional(),
+});
 
 export const town = z.strictObject({
   slug,

@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { VFile } from 'vfile';
+import type { Project } from '../documents/context.js';
+import { createHelpers } from '../render/helpers.js';
+import { languages, loadLabels } from '../render/labels.js';
+import { compileTemplates } from '../render/templates.js';
+import { loadSources, type LoadResult } from '../sources/load.js';
+import { readSourceTree } from '../sources/read.js';
+
+export interface ProjectPaths { sources: string; templates: string }
+
+/** Reads sources, label catalogs and templates: the filesystem edge before the in-memory core. */
+export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv): { project?: Project; files: VFile[]; sources: LoadResult } {
+  const sources = loadSources(paths.sources, readSourceTree(paths.sources));
+  const files = [...sources.files];
+  const catalogPath = (lang: string) => join(paths.templates, 'i18n', `${lang}.yaml`);
+  const catalogs = Object.fromEntries(
+    languages.map((lang) => [lang, { path: catalogPath(lang), bytes: existsSync(catalogPath(lang)) ? readFileSync(catalogPath(lang)) : new Uint8Array() }]),
+  ) as Parameters<typeof loadLabels>[0];
+  const { labels, files: labelFiles } = loadLabels(catalogs);
+  files.push(...labelFiles);
+  if (!sources.model || !labels) return { files, sources };
+
+  const helpers = createHelpers(sources.model.references, labels, sources.origins);
+  const templateFiles = readSourceTree(paths.templates).filter((f) => f.path.endsWith('.hbs'));
+  const { templates, files: templateMessages } = compileTemplates(templateFiles, helpers, labels);
+  files.push(...templateMessages);
+  if (files.some((f) => f.messages.some((m) => m.fatal))) return { files, sources };
+  return { project: { model: sources.model, labels, templates, helpers, origins: sources.origins, date: buildDate(sources.model.dataset.date, env) }, files, sources };
+}
+
+/** SOURCE_DATE_EPOCH (seconds) when set, as reproducible-builds.org defines it; else the data's release date. */
+export function buildDate(datasetDate: string, env: NodeJS.ProcessEnv): Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
+  return new Date(`${datasetDate}T00:00:00Z`);
+}

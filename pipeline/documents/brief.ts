@@ -1,0 +1,54 @@
+import { VFile } from 'vfile';
+import { drawLocatorMap } from '../figures/locator-map.js';
+import { drawTimeline } from '../figures/timeline.js';
+import type { TownModel } from '../sources/model.js';
+import type { Figure, Lang, WriteOptions } from '../write/options.js';
+import { label, type Project, renderMarkdown, writerLabels } from './context.js';
+
+export const briefRange: [number, number] = [1925, 1953];
+
+/** The brief's template context: the town, its events grouped by stage (empty stages left out), the region. */
+export function briefContext(project: Project, town: TownModel) {
+  const stages = project.model.stages
+    .map((stage) => ({ stage, events: town.events.filter((e) => e.stage === stage.id) }))
+    .filter((group) => group.events.length > 0);
+  return { town, stages, region: project.model.region };
+}
+
+export function briefFigures(project: Project, town: TownModel, lang: Lang): Record<string, Figure> {
+  const { model } = project;
+  const timeline = drawTimeline({
+    range: briefRange,
+    stages: model.stages.map((s) => ({ id: s.id, label: s.title[lang], from: s.from, to: s.to })),
+    events: town.events.map((e) => ({ year: e.year, ...(e.to ? { to: e.to } : {}), label: e.label?.[lang] ?? '', stageId: e.stage })),
+    yearLabel: label(project, lang, 'timeline.years'),
+  });
+  const map = drawLocatorMap({
+    towns: model.towns.map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
+    highlight: town.slug,
+    sourceNote: 'Natural Earth (world-atlas)',
+  });
+  return { timeline, map };
+}
+
+/** Markdown and writer options of one brief; the caller parses and writes it. */
+export function briefDocument(project: Project, town: TownModel, lang: Lang) {
+  const file = new VFile({ path: `templates/brief.md.hbs#${town.slug}.${lang}` });
+  const state = renderMarkdown(project, 'brief', lang, briefContext(project, town), file);
+  const name = town.name[lang];
+  const options: WriteOptions = {
+    meta: {
+      title: label(project, lang, 'brief.title', { town: name }),
+      subject: label(project, lang, 'brief.subject', { town: name }),
+      keywords: [name, ...label(project, lang, 'brief.keywords').split(/,\s*/), `data ${project.model.dataset.version}`],
+      author: label(project, lang, 'document.author'),
+      lang,
+      date: project.date,
+      version: project.model.dataset.version,
+    },
+    labels: writerLabels(project, lang, `${name} · ${label(project, lang, 'brief.kind')}`),
+    figures: briefFigures(project, town, lang),
+    file,
+  };
+  return { file, state, options };
+}

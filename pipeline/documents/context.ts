@@ -1,0 +1,44 @@
+import type { VFile } from 'vfile';
+import type { Helpers, RenderState } from '../render/helpers.js';
+import type { Labels } from '../render/labels.js';
+import type { Template } from '../render/templates.js';
+import type { Origin } from '../sources/load.js';
+import type { Model } from '../sources/model.js';
+import type { Lang, WriterLabels } from '../write/options.js';
+
+/** Everything a document needs, loaded once per build. */
+export interface Project {
+  model: Model;
+  labels: Labels;
+  templates: Map<string, Template>;
+  helpers: Helpers;
+  origins: WeakMap<object, Origin>;
+  /** The build date: SOURCE_DATE_EPOCH, else the data's release date. */
+  date: Date;
+}
+
+/** A label with {placeholders} filled from plain values (for metadata and writer labels, not Markdown). */
+export function label(project: Project, lang: Lang, key: string, values: Record<string, string | number> = {}): string {
+  const text = project.labels[lang].get(key);
+  if (text === undefined) throw new Error(`label "${key}" is missing`);
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+export function writerLabels(project: Project, lang: Lang, header: string): WriterLabels {
+  const date = project.date.toISOString().slice(0, 10);
+  return {
+    header,
+    pageOf: label(project, lang, 'document.pageOf', { page: '{page}', pages: '{pages}' }),
+    footerNote: label(project, lang, 'document.footer', { version: project.model.dataset.version, date }),
+    contents: label(project, lang, 'document.contents'),
+  };
+}
+
+/** Renders a template to Markdown into `file`; the returned state tells what was cited and where values came from. */
+export function renderMarkdown(project: Project, template: string, lang: Lang, context: object, file: VFile): RenderState {
+  const compiled = project.templates.get(template);
+  if (!compiled) throw new Error(`template "${template}" is missing`);
+  const state = project.helpers.begin(lang);
+  file.value = compiled.render({ ...context, lang });
+  return state;
+}

@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { geoConicEqualArea, geoContains, geoDistance, geoPath } from 'd3-geo';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import type { Figure } from '../write/options.js';
+import { num, svgDoc, text, textWidth } from './svg.js';
+
+export interface MapTown {
+  slug: string;
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+export interface LocatorMapInput {
+  towns: MapTown[];
+  /** Slug of the town drawn with a larger marker and a bold label. */
+  highlight?: string;
+  title?: string;
+  /** Label of Kazakhstan (filled grey). */
+  countryLabel?: string;
+  /** Labels of neighbouring countries by ISO 3166 numeric id, e.g. { '643': 'Russia', '156': 'China' }. */
+  neighbourLabels?: Record<string, string>;
+  /** Small print under the scale bar, e.g. "Basemap: Natural Earth via world-atlas". */
+  sourceNote?: string;
+}
+
+const KAZAKHSTAN = '398';
+const KAZAKHSTAN_FILL = '#e0e0e0';
+const W = 480;
+const H = 360;
+const TOWN_SIZE = 8;
+const COUNTRY_SIZE = 9;
+const EARTH_KM = 6371;
+
+type Country = Feature<Geometry, { name: string }>;
+let countries: Country[] | undefined;
+
+/** Natural Earth 1:50m countries from the installed world-atlas package (no network), parsed once per process. */
+function loadCountries(): Country[] {
+  if (!countries) {
+    const file = createRequire(import.meta.url).resolve('world-atlas/countries-50m.json');
+    const topology = JSON.parse(readFileSync(file, 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+    countries = (feature(topology, topology.objects.countries) as FeatureCollection<Geometry, { name: string }>).features;
+  }
+  return countries;
+}
+
+type Box = [x0: number, y0: number, x1: number, y1: number];
+type Spot = { x: number; y: number; anchor: 'start' | 'middle' | 'end' };
+const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+
+/** Places labels at the first candidate position that stays in the frame and overlaps nothing placed so far. */
+class Placer {
+  readonly taken: Box[] = [];
+  readonly frame: Box;
+
+  constructor(frame: Box) {
+    this.frame = frame;
+  }
+
+  /**
+   * The chosen spot, reserved for later labels. When every candidate collides: undefined, or with
+   * `required` (a label that must not be dropped) the first candidate anyway.
+   */
+  place(candidates: Spot[], width: number, size: number, required = false): Spot | undefined {
+    const boxOf = ({ x, y, anchor }: Spot): Box => {
+      const x0 = anchor === 'start' ? x : anchor === 'end' ? x - width : x - width / 2;
+      return [x0 - 1, y - size * 0.75, x0 + width + 1, y + size * 0.25];
+    };
+    const [f0, f1, f2, f3] = this.frame;
+    const fits = (b: Box) => b[0] >= f0 && b[1] >= f1 && b[2] <= f2 && b[3] <= f3 && !this.taken.some((t) => overlaps(t, b));
+    const chosen = candidates.find((c) => fits(boxOf(c))) ?? (required ? candidates[0] : undefined);
+    if (chosen) this.taken.push(boxOf(chosen));
+    return chosen;
+  }
+}
+
+/** The largest "nice" distance whose bar is at most `maxPt` long. */
+function niceKm(kmPerPt: number, maxPt: number): number {
+  const steps = [10, 20, 25, 50, 100, 150, 200, 250, 500, 1000];
+  return steps.filter((km) => km / kmPerPt <= maxPt).pop() ?? steps[0];
+}
+
+/**
+ * East Kazakhstan with the towns: Kazakhstan grey, neighbours white and labelled, the highlighted town
+ * as a larger black marker, a scale bar and a north arrow. The frame is fitted to the towns plus a margin.
+ */
+export function drawLocatorMap(input: LocatorMapInput): Figure {
+  if (input.towns.length === 0) throw new Error('drawLocatorMap: no towns to fit the map to');
+  const top = input.title ? 22 : 0;
+  const frame: Box = [0.5, top + 0.5, W - 0.5, top + H - 0.5];
+  const lons = input.towns.map((t) => t.lon);
+  const lats = input.towns.map((t) => t.lat);
+  // A wider margin east: there Kazakhstan, Russia, China and Mongolia meet, and Mongolia's western tip
+  // (~88°E) needs room for its name; west of the towns is only more Kazakh steppe.
+  const [lon0, lon1] = [Math.min(...lons) - 1.5, Math.max(...lons) + 3.5];
+  const [lat0, lat1] = [Math.min(...lats) - 1.5, Math.max(...lats) + 1.5];
+  const lonMid = (lon0 + lon1) / 2;
+  const latMid = (lat0 + lat1) / 2;
+  // Edge midpoints too: with a conic projection the parallels bulge between the corners.
+  const extent = {
+    type: 'MultiPoint' as const,
+    coordinates: [lon0, lonMid, lon1].flatMap((lon) => [lat0, latMid, lat1].map((lat) => [lon, lat])),
+  };
+  const projection = geoConicEqualArea()
+    .parallels([lat0 + (lat1 - lat0) / 6, lat1 - (lat1 - lat0) / 6])
+    .rotate([-lonMid, 0])
+    .fitExtent(
+      [
+        [frame[0] + 6, frame[1] + 6],
+        [frame[2] - 6, frame[3] - 6],
+      ],
+      extent,
+    )
+    .clipExtent([
+      [frame[0], frame[1]],
+      [frame[2], frame[3]],
+    ]);
+  const path = geoPath(projection).digits(1);
+  const project = (lon: number, lat: number): [number, number] => projection([lon, lat]) ?? [NaN, NaN];
+
+  const body: string[] = [];
+  if (input.title) body.push(text(frame[0], 14, input.title, { size: 10, bold: true }));
+  const visible = loadCountries()
+    .map((c) => ({ id: String(c.id), d: path(c) ?? '', c }))
+    .filter((c) => c.d !== '');
+  for (const { id, d } of visible) {
+    const fill = id === KAZAKHSTAN ? KAZAKHSTAN_FILL : '#fff';
+    body.push(`<path d="${d}" fill="${fill}" stroke="#6e6e6e" stroke-width="0.6" stroke-linejoin="round"/>`);
+  }
+
+  const placer = new Placer([frame[0] + 3, frame[1] + 3, frame[2] - 3, frame[3] - 3]);
+
+  // North arrow (top right), pointing to true north at its own position.
+  const [ax, ay] = [frame[2] - 20, frame[1] + 30];
+  const here = projection.invert?.([ax, ay]) ?? [lonMid, latMid];
+  const [nx, ny] = project(here[0], here[1] + 1);
+  const angle = (Math.atan2(nx - ax, ay - ny) * 180) / Math.PI;
+  body.push(
+    `<g transform="translate(${num(ax)} ${num(ay)}) rotate(${num(angle)})"><path d="M0 -14L6 6L0 1L-6 6Z" stroke="#000" stroke-width="0.8" stroke-linejoin="round"/><path d="M0 -14L-6 6L0 1Z" fill="#fff"/></g>`,
+    text(ax, ay + 17, 'N', { size: 9, bold: true, anchor: 'middle' }),
+  );
+  placer.taken.push([ax - 10, ay - 26, ax + 10, ay + 20]);
+
+  // Scale bar (bottom left), measured along the central parallel.
+  const [cx0, cy0] = project(lonMid - 0.5, latMid);
+  const [cx1, cy1] = project(lonMid + 0.5, latMid);
+  const kmPerPt = (geoDistance([lonMid - 0.5, latMid], [lonMid + 0.5, latMid]) * EARTH_KM) / Math.hypot(cx1 - cx0, cy1 - cy0);
+  const km = niceKm(kmPerPt, 100);
+  const barLength = km / kmPerPt;
+  const [bx, by] = [frame[0] + 12, frame[3] - (input.sourceNote ? 24 : 12)];
+  body.push(
+    `<rect x="${num(bx)}" y="${num(by - 4)}" width="${num(barLength / 2)}" height="4" stroke="#000" stroke-width="0.6"/>`,
+    `<rect x="${num(bx + barLength / 2)}" y="${num(by - 4)}" width="${num(barLength / 2)}" height="4" fill="#fff" stroke="#000" stroke-width="0.6"/>`,
+    text(bx, by - 7, '0', { size: TOWN_SIZE, anchor: 'middle' }),
+    text(bx + barLength, by - 7, `${km} km`, { size: TOWN_SIZE, anchor: 'middle' }),
+  );
+  placer.taken.push([bx - 6, by - 16, bx + barLength + 24, by + 2]);
+  if (input.sourceNote) {
+    const note = input.sourceNote;
+    body.push(text(bx - 6, frame[3] - 6, note, { size: 7.5, fill: '#333' }));
+    placer.taken.push([bx - 6, frame[3] - 14, bx - 6 + textWidth(note, 7.5), frame[3]]);
+  }
+
+  // Towns: markers first (labels must avoid every marker), the highlighted town's label placed first.
+  const towns = input.towns.map((t) => ({ ...t, at: project(t.lon, t.lat), main: t.slug === input.highlight }));
+  for (const t of towns) {
+    const [x, y] = t.at;
+    const r = t.main ? 7 : 2.8;
+    placer.taken.push([x - r, y - r, x + r, y + r]);
+    body.push(
+      t.main
+        ? `<circle cx="${num(x)}" cy="${num(y)}" r="4.2"/><circle cx="${num(x)}" cy="${num(y)}" r="6.8" fill="none" stroke="#000" stroke-width="1.1"/>`
+        : `<circle cx="${num(x)}" cy="${num(y)}" r="2.6" fill="#fff" stroke="#000" stroke-width="1.2"/>`,
+    );
+  }
+  for (const t of [...towns].sort((a, b) => Number(b.main) - Number(a.main))) {
+    const [x, y] = t.at;
+    const size = t.main ? 9.5 : TOWN_SIZE;
+    const r = (t.main ? 7 : 2.8) + 2;
+    const up = y - r;
+    const down = y + r + size * 0.75;
+    const mid = y + size * 0.35;
+    const candidates: Spot[] = [
+      { x: x + r, y: mid, anchor: 'start' },
+      { x: x - r, y: mid, anchor: 'end' },
+      { x, y: up, anchor: 'middle' },
+      { x, y: down, anchor: 'middle' },
+      { x: x + r * 0.7, y: up, anchor: 'start' },
+      { x: x + r * 0.7, y: down, anchor: 'start' },
+      { x: x - r * 0.7, y: up, anchor: 'end' },
+      { x: x - r * 0.7, y: down, anchor: 'end' },
+    ];
+    // A town label is never dropped: if every spot collides, it goes right of the marker anyway.
+    const spot = placer.place(candidates, textWidth(t.name, size, t.main), size, true)!;
+    body.push(text(spot.x, spot.y, t.name, { size, bold: t.main, anchor: spot.anchor, halo: '#fff' }));
+  }
+
+  // Country names near the centre of their visible part, nudged off town labels but kept wholly inside
+  // the country (so no border runs through them); a neighbour too small for its name stays unlabelled.
+  const countryLabels: Record<string, string> = { ...input.neighbourLabels };
+  if (input.countryLabel) countryLabels[KAZAKHSTAN] = input.countryLabel;
+  const shown: string[] = [];
+  for (const { id, c } of visible) {
+    if (!countryLabels[id]) continue;
+    const label = countryLabels[id].toUpperCase();
+    const width = textWidth(label, COUNTRY_SIZE);
+    const [cx, cy] = path.centroid(c);
+    const clampX = (x: number) => Math.min(Math.max(x, frame[0] + width / 2 + 4), frame[2] - width / 2 - 4);
+    const inside = ({ x, y }: Spot) =>
+      [x - width / 2, x, x + width / 2].every((px) =>
+        [y - COUNTRY_SIZE, y + 2].every((py) => {
+          const at = projection.invert?.([px, py]);
+          return at != null && geoContains(c, at);
+        }),
+      );
+    const candidates = [0, -12, 12, -24, 24, -36, 36]
+      .flatMap((dy) => [0, -30, 30].map((dx): Spot => ({ x: clampX(cx + dx), y: cy + dy, anchor: 'middle' })))
+      .filter(inside);
+    const spot = placer.place(candidates, width, COUNTRY_SIZE);
+    if (!spot) continue;
+    const halo = id === KAZAKHSTAN ? KAZAKHSTAN_FILL : '#fff';
+    body.push(text(spot.x, spot.y, label, { size: COUNTRY_SIZE, fill: '#3c3c3c', anchor: 'middle', halo }));
+    if (id !== KAZAKHSTAN) shown.push(countryLabels[id]);
+  }
+  const [fw, fh] = [frame[2] - frame[0], frame[3] - frame[1]];
+  body.push(`<rect x="${num(frame[0])}" y="${num(frame[1])}" width="${num(fw)}" height="${num(fh)}" fill="none" stroke="#000"/>`);
+
+  const height = top + H;
+  const names = [...towns].sort((a, b) => Number(b.main) - Number(a.main)).map((t) => t.name);
+  const alt = [input.title, `${input.countryLabel ? `${input.countryLabel}: ` : ''}${names.join(', ')}`, shown.join(', ')]
+    .filter(Boolean)
+    .join('. ');
+  return { svg: svgDoc(W, height, body), width: W, height, alt: `${alt}.` };
+}

@@ -1,0 +1,42 @@
+import type { Lang } from '../write/options.js';
+import type { Citation, Reference } from '../sources/schema.js';
+
+const words = {
+  en: { and: 'and', etAl: 'et al.', noDate: 'n.d.', page: 'p.' },
+  es: { and: 'y', etAl: 'et al.', noDate: 's. f.', page: 'p.' },
+} as const;
+
+export const citationKey = (citation: Citation) => (typeof citation === 'string' ? citation : citation.key);
+
+/** "Ualtaeva", "Absemetov and Zinoviev", "Hamdouch et al." or the short title for works without an author. */
+export function authorLabel(reference: Reference, lang: Lang): string {
+  const names = reference.author.map((a) => a.family);
+  const etAl = reference.note?.includes('et al.') === true;
+  if (names.length === 0) return reference['title-short'] ?? reference.title ?? reference.id;
+  if (names.length >= 3 || etAl) return `${names[0]} ${words[lang].etAl}`;
+  return names.join(` ${words[lang].and} `);
+}
+
+export function yearLabel(reference: Reference, lang: Lang): string {
+  return reference.issued ? String(reference.issued.year) : words[lang].noDate;
+}
+
+/** Author-date text of one citation, as the paper cites: "Ualtaeva, 2011" (with ", p. 12" where pages are known). */
+export function citationText(citation: Citation, reference: Reference, lang: Lang): string {
+  const pages = typeof citation === 'string' ? '' : `, ${words[lang].page} ${citation.pages}`;
+  return `${authorLabel(reference, lang)}, ${yearLabel(reference, lang)}${pages}`;
+}
+
+/** A reference-list entry in plain parts; the caller escapes and emphasises. */
+export function referenceParts(reference: Reference, lang: Lang): { authors: string; year: string; title?: string; container?: string; publisher?: string; url?: string } {
+  const people = reference.author.map((a) => (a.given ? `${a.family}, ${a.given}` : a.family));
+  const etAl = reference.note?.includes('et al.') ? ` ${words[lang].etAl}` : '';
+  return {
+    authors: people.length > 0 ? `${people.join('; ')}${etAl}` : (reference['title-short'] ?? reference.title ?? reference.id),
+    year: yearLabel(reference, lang),
+    ...(reference.title && reference.author.length > 0 ? { title: reference.title } : {}),
+    ...(reference['container-title'] ? { container: reference['container-title'] } : {}),
+    ...(reference.publisher ? { publisher: reference.publisher } : {}),
+    ...(reference.URL ? { url: reference.URL } : {}),
+  };
+}

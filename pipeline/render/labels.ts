@@ -1,0 +1,53 @@
+import { VFile } from 'vfile';
+import type { SourceFile } from '../sources/load.js';
+import { readYaml } from '../sources/yaml-file.js';
+import type { Lang } from '../write/options.js';
+
+export const languages: Lang[] = ['en', 'es'];
+export type Labels = Record<Lang, Map<string, string>>;
+
+/**
+ * The label catalogs `templates/i18n/<lang>.yaml` (nested keys → "brief.facts.river"). Every label must exist
+ * in every language: a missing one is an error at the place of the key in the catalog that has it.
+ */
+export function loadLabels(catalogs: Record<Lang, SourceFile>): { labels?: Labels; files: VFile[] } {
+  const files: VFile[] = [];
+  const flat = {} as Record<Lang, Map<string, { text: string; path: string[] }>>;
+  for (const lang of languages) {
+    const file = new VFile({ path: catalogs[lang].path });
+    files.push(file);
+    const source = readYaml(file, catalogs[lang].bytes);
+    flat[lang] = new Map();
+    if (source) flatten(source.data, [], flat[lang], file);
+  }
+  for (const lang of languages) {
+    for (const other of languages.filter((l) => l !== lang)) {
+      for (const [key, { path }] of flat[other]) {
+        if (flat[lang].has(key)) continue;
+        const otherFile = files[languages.indexOf(other)]!;
+        const source = readYaml(new VFile(), catalogs[other].bytes)!;
+        const { line, column } = source.locate(path, 'key');
+        files[languages.indexOf(lang)]!.message(`label "${key}" is missing (defined in ${otherFile.path}:${line}:${column})`, {
+          place: { line: 1, column: 1 }, ruleId: 'missing-label', source: 'ek-towns',
+        }).fatal = true;
+      }
+    }
+  }
+  if (files.some((f) => f.messages.some((m) => m.fatal))) return { files };
+  const labels = Object.fromEntries(
+    languages.map((lang) => [lang, new Map([...flat[lang]].map(([key, { text }]) => [key, text]))]),
+  ) as Labels;
+  return { labels, files };
+}
+
+function flatten(value: unknown, path: string[], into: Map<string, { text: string; path: string[] }>, file: VFile): void {
+  if (typeof value === 'string') {
+    into.set(path.join('.'), { text: value, path });
+  } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) flatten(child, [...path, key], into, file);
+  } else {
+    file.message(`label "${path.join('.')}" must be text or a mapping of labels`, {
+      place: { line: 1, column: 1 }, ruleId: 'invalid-label', source: 'ek-towns',
+    }).fatal = true;
+  }
+}

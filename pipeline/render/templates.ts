@@ -1,0 +1,116 @@
+import Handlebars from 'handlebars';
+import { VFile } from 'vfile';
+import type { SourceFile } from '../sources/load.js';
+import type { Lang } from '../write/options.js';
+import { type Helpers, TemplateFault } from './helpers.js';
+import type { Labels } from './labels.js';
+
+type Ast = hbs.AST.Program;
+type Node = hbs.AST.Node & { loc: hbs.AST.SourceLocation };
+
+export interface Template {
+  path: string;
+  render: (context: unknown) => string;
+}
+
+/**
+ * Templates are trusted, data is not: every value must go through an escaping helper ({{text}}, {{cell}},
+ * {{label}}) or the one helper that inserts Markdown on purpose ({{md}}). A bare {{value}} or a {{{triple}}}
+ * is a located error, as are Handlebars syntax errors and labels missing from the catalogs.
+ */
+export function compileTemplates(
+  sources: SourceFile[],
+  helpers: Helpers,
+  labels: Labels,
+): { templates: Map<string, Template>; files: VFile[] } {
+  const handlebars = Handlebars.create();
+  handlebars.registerHelper(helpers.functions as Handlebars.HelperDeclareSpec);
+  const templates = new Map<string, Template>();
+  const files: VFile[] = [];
+  for (const source of sources) {
+    const file = new VFile({ path: source.path, value: Buffer.from(source.bytes).toString('utf8') });
+    files.push(file);
+    let ast: Ast;
+    try {
+      ast = handlebars.parse(String(file.value));
+    } catch (error) {
+      const { reason, line, column } = parseErrorPlace(String(file.value), (error as Error).message);
+      file.message(`template syntax: ${reason}`, { place: { line, column }, ruleId: 'template-syntax', source: 'ek-towns' }).fatal = true;
+      continue;
+    }
+    lint(ast, file, helpers.names, labels);
+    const name = templateName(source.path);
+    if (name.startsWith('partials/')) handlebars.registerPartial(name.slice('partials/'.length), ast as unknown as Handlebars.Template);
+    const compiled = handlebars.compile(ast, { noEscape: true, strict: true, knownHelpersOnly: false });
+    templates.set(name, {
+      path: source.path,
+      render: (context) => {
+        try {
+          return compiled(context, { allowProtoPropertiesByDefault: false });
+        } catch (error) {
+          if (!(error instanceof TemplateFault)) throw error;
+          const message = new VFile({ path: source.path }).message(error.message, {
+            place: error.loc && { line: error.loc.start.line, column: error.loc.start.column + 1 },
+            ruleId: 'template-data', source: 'ek-towns',
+          });
+          message.fatal = true;
+          throw message;
+        }
+      },
+    });
+  }
+  return { templates, files };
+}
+
+/** `templates/brief.md.hbs` → `brief`; `templates/partials/facts.hbs` → `partials/facts`. */
+export function templateName(path: string): string {
+  return path.replace(/^.*?templates\//, '').replace(/\.(md\.)?hbs$/, '');
+}
+
+function lint(ast: Ast, file: VFile, helperNames: Set<string>, labels: Labels): void {
+  const error = (node: Node, reason: string, ruleId: string) => {
+    file.message(reason, { place: { line: node.loc.start.line, column: node.loc.start.column + 1 }, ruleId, source: 'ek-towns' }).fatal = true;
+  };
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const typed = node as Node & Record<string, unknown>;
+    if (typed.type === 'MustacheStatement') {
+      const mustache = typed as unknown as hbs.AST.MustacheStatement & Node;
+      const path = mustache.path as hbs.AST.PathExpression;
+      const isHelper = path.type === 'PathExpression' && helperNames.has(path.original);
+      if (!mustache.escaped) error(mustache, `{{{${path.original}}}} inserts text unescaped; use {{text …}} or {{md …}}`, 'template-unescaped');
+      else if (!isHelper && !(path.type === 'PathExpression' && path.data)) {
+        error(mustache, `{{${path.original}}} inserts data without escaping it for Markdown; use {{text ${path.original}}}, {{cell …}}, {{label …}} or {{md …}}`, 'template-unescaped');
+      }
+    }
+    if ((typed.type === 'MustacheStatement' || typed.type === 'SubExpression') && (typed as { path?: hbs.AST.PathExpression }).path?.original === 't') {
+      const params = (typed as unknown as hbs.AST.MustacheStatement).params;
+      const key = params[0];
+      if (key?.type === 'StringLiteral' && params.length === 1) {
+        const value = (key as hbs.AST.StringLiteral).value;
+        for (const lang of Object.keys(labels) as Lang[]) {
+          if (!labels[lang].has(value)) error(typed, `unknown label "${value}" (not in templates/i18n/${lang}.yaml)`, 'unknown-label');
+        }
+      }
+    }
+    for (const [key, child] of Object.entries(typed)) {
+      if (key === 'loc') continue;
+      if (Array.isArray(child)) child.forEach(visit);
+      else if (child && typeof child === 'object') visit(child);
+    }
+  };
+  visit(ast);
+}
+
+function parseErrorPlace(source: string, message: string): { reason: string; line: number; column: number } {
+  const lines = message.split('\n');
+  const line = Number(/line (\d+)/.exec(lines[0] ?? '')?.[1] ?? 1);
+  const pointer = lines.find((l) => /^-*\^$/.test(l));
+  // Handlebars shows up to 20 characters before the error; the caret counts from that excerpt's start.
+  const sourceLine = source.split('\n')[line - 1] ?? '';
+  const excerpt = lines[1] ?? '';
+  const excerptStart = Math.max(0, sourceLine.indexOf(excerpt.replace(/^\.\.\./, '')));
+  const column = pointer ? excerptStart + pointer.length - (excerpt.startsWith('...') ? 3 : 0) : 1;
+  const reason = lines.slice(pointer ? lines.indexOf(pointer) + 1 : 1).join(' ').trim() || lines[0]!;
+  return { reason, line, column };
+}
