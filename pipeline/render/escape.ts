@@ -1,7 +1,7 @@
 import type { PhrasingContent } from 'mdast';
 import { directiveToMarkdown } from 'mdast-util-directive';
-import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
-import { toMarkdown } from 'mdast-util-to-markdown';
+import { gfmToMarkdown } from 'mdast-util-gfm';
+import { type Options, toMarkdown } from 'mdast-util-to-markdown';
 
 /**
  * Data values are untrusted: each is escaped for the Markdown context it lands in, by serialising it as a text
@@ -9,23 +9,26 @@ import { toMarkdown } from 'mdast-util-to-markdown';
  * never change the document's structure. Line breaks in a value become spaces: a value is one run of text.
  */
 const oneLine = (value: string) => value.replace(/\s*[\r\n]+\s*/g, ' ');
+// The same syntax extensions the parser uses (pipeline/markdown/parse.ts), so `:name`, `[^1]`, `~x~` and
+// table pipes are escaped too.
+const syntax: Options = { extensions: [gfmToMarkdown(), directiveToMarkdown()] };
 
 /** Inline text in a paragraph, heading or list item. */
 export function escapeText(value: string): string {
-  return toMarkdown({ type: 'paragraph', children: [{ type: 'text', value: oneLine(value) }] }).replace(/\n$/, '');
+  return toMarkdown({ type: 'paragraph', children: [{ type: 'text', value: oneLine(value) }] }, syntax).replace(/\n$/, '');
 }
 
 /** Text inside a GFM table cell, where `|` would otherwise end the cell. */
 export function escapeCell(value: string): string {
   const row = { type: 'tableRow' as const, children: [{ type: 'tableCell' as const, children: [{ type: 'text' as const, value: oneLine(value) }] }] };
-  const table = toMarkdown({ type: 'table', children: [row] }, { extensions: [gfmTableToMarkdown()] });
+  const table = toMarkdown({ type: 'table', children: [row] }, syntax);
   return table.slice(table.indexOf('|') + 1, table.indexOf('\n')).replace(/\|\s*$/, '').trim();
 }
 
 /** Text inside a directive label (`::figure[…]`, `:lang[…]`), where `]` would end the label. */
 export function escapeLabel(value: string): string {
   const node = { type: 'textDirective' as const, name: 'x', children: [{ type: 'text' as const, value: oneLine(value) }] };
-  const markdown = toMarkdown({ type: 'paragraph', children: [node as PhrasingContent] }, { extensions: [directiveToMarkdown()] });
+  const markdown = toMarkdown({ type: 'paragraph', children: [node as PhrasingContent] }, syntax);
   return markdown.trim().slice(':x['.length, -1);
 }
 
@@ -34,5 +37,5 @@ const safeUrl = /^(https?:|mailto:|#)/i;
 /** A link whose text and URL come from data; a URL other than http(s), mailto or `#id` is refused. */
 export function escapeLink(text: string, url: string): string | undefined {
   if (!safeUrl.test(url)) return undefined;
-  return toMarkdown({ type: 'paragraph', children: [{ type: 'link', url, children: [{ type: 'text', value: oneLine(text) }] }] }).trim();
+  return toMarkdown({ type: 'paragraph', children: [{ type: 'link', url, children: [{ type: 'text', value: oneLine(text) }] }] }, syntax).trim();
 }

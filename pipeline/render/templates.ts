@@ -34,7 +34,7 @@ export function compileTemplates(
     try {
       ast = handlebars.parse(String(file.value));
     } catch (error) {
-      const { reason, line, column } = parseErrorPlace(String(file.value), (error as Error).message);
+      const { reason, line, column } = parseErrorPlace(error as Error);
       file.message(`template syntax: ${reason}`, { place: { line, column }, ruleId: 'template-syntax', source: 'ek-towns' }).fatal = true;
       continue;
     }
@@ -102,15 +102,24 @@ function lint(ast: Ast, file: VFile, helperNames: Set<string>, labels: Labels): 
   visit(ast);
 }
 
-function parseErrorPlace(source: string, message: string): { reason: string; line: number; column: number } {
-  const lines = message.split('\n');
-  const line = Number(/line (\d+)/.exec(lines[0] ?? '')?.[1] ?? 1);
-  const pointer = lines.find((l) => /^-*\^$/.test(l));
-  // Handlebars shows up to 20 characters before the error; the caret counts from that excerpt's start.
-  const sourceLine = source.split('\n')[line - 1] ?? '';
-  const excerpt = lines[1] ?? '';
-  const excerptStart = Math.max(0, sourceLine.indexOf(excerpt.replace(/^\.\.\./, '')));
-  const column = pointer ? excerptStart + pointer.length - (excerpt.startsWith('...') ? 3 : 0) : 1;
-  const reason = lines.slice(pointer ? lines.indexOf(pointer) + 1 : 1).join(' ').trim() || lines[0]!;
-  return { reason, line, column };
+interface ParseFailure { hash?: { token?: string; text?: string; loc?: { first_line: number; first_column: number } } }
+interface HandlebarsException { lineNumber?: number; column?: number }
+
+// Handlebars' generated parser reports token positions only through this hook; its default throws a message
+// whose excerpt has lost the line breaks. There is one parser per process, so the hook is set once here.
+(Handlebars as unknown as { Parser: { parseError: (message: string, hash: unknown) => never } }).Parser.parseError = (message, hash) => {
+  throw Object.assign(new Error(message), { hash });
+};
+
+function parseErrorPlace(error: Error & ParseFailure & HandlebarsException): { reason: string; line: number; column: number } {
+  const { hash } = error;
+  if (hash?.loc) {
+    const reason =
+      hash.token === 'EOF' ? 'the template ends inside a block: a {{#…}} is missing its {{/…}}'
+      : hash.token === 'INVALID' ? `unexpected "${hash.text}" inside {{…}}`
+      : `unexpected ${hash.text ? `"${hash.text}"` : hash.token}`;
+    return { reason, line: hash.loc.first_line, column: hash.loc.first_column + 1 };
+  }
+  // Other parse failures (e.g. "if doesn't match each") carry the place on the exception.
+  return { reason: error.message.replace(/ - \d+:\d+$/, ''), line: error.lineNumber ?? 1, column: (error.column ?? 0) + 1 };
 }
