@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { toString } from 'mdast-util-to-string';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticsError } from '../pipeline/diagnostics.js';
@@ -31,8 +32,8 @@ describe('markdown → mdast', () => {
 
   it('reports every unknown directive with its place, in one run', () => {
     expect(errorsOf('Text\n\n::chart{x=1}\n\n:::box\nhi\n:::\n')).toEqual([
-      'doc.md:3:1 error: unknown directive `::chart`; known here: ::pagebreak, ::toc, ::figure',
-      'doc.md:5:1 error: unknown directive `:::box`; known here: :::table, :::callout, :::facts, :::landscape, :::lang',
+      'doc.md:3:1 error: unknown directive `::chart`; known here: ::pagebreak, ::toc, ::figure, ::listof',
+      'doc.md:5:1 error: unknown directive `:::box`; known here: :::titlepage, :::table, :::callout, :::facts, :::landscape, :::lang',
     ]);
   });
 
@@ -49,5 +50,19 @@ describe('markdown → mdast', () => {
     expect(errorsOf(':::callout{kind=shout}\nx\n:::\n')).toEqual([
       'doc.md:1:1 error: callout kind must be one of note, warning, got "shout"',
     ]);
+  });
+});
+
+describe('lists of figures and tables', () => {
+  it('replaces ::listof with links to every figure or table, labelled as numbered', () => {
+    const root = tree('::listof{kind=figure}\n\n::figure[A *map*]{#f-map src=map}\n\n:::table[Towns]{#t-towns}\n| a |\n| - |\n| 1 |\n:::\n\n::figure[Timeline]{#f-time src=timeline}\n');
+    const list = root.children[0] as import('mdast').List;
+    expect(list.type).toBe('list');
+    expect(list.children.map((item) => JSON.stringify(item.children[0]))).toEqual([
+      expect.stringContaining('"url":"#f-map"'),
+      expect.stringContaining('"url":"#f-time"'),
+    ]);
+    expect(list.children.map((item) => toString(item))).toEqual(['Figure 1: A map', 'Figure 2: Timeline']);
+    expect(errorsOf('::listof{kind=chart}\n')).toEqual(['doc.md:1:1 error: listof kind must be figure or table, got "chart"']);
   });
 });

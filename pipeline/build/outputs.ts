@@ -1,6 +1,7 @@
 import { VFileMessage } from 'vfile-message';
 import { DiagnosticsError } from '../diagnostics.js';
 import { briefDocument } from '../documents/brief.js';
+import { reportDocument } from '../documents/report.js';
 import { label, type Project } from '../documents/context.js';
 import { markdownToTree } from '../markdown/index.js';
 import type { RenderState } from '../render/helpers.js';
@@ -35,6 +36,16 @@ export function planOutputs(project: Project, sources: LoadResult): Output[] {
         }),
       });
     }
+  }
+  for (const lang of languages) {
+    outputs.push({
+      path: `html/report.${lang}.html`,
+      group: 'report',
+      produce: () => traced(project, sources, lang, () => reportDocument(project, lang), async (tree, options) => {
+        const { writeHtml } = await import('../write/html/index.js');
+        return writeHtml(tree, options);
+      }),
+    });
   }
   return outputs;
 }

@@ -7,12 +7,19 @@ import { label, type Project, renderMarkdown, writerLabels } from './context.js'
 
 export const briefRange: [number, number] = [1925, 1953];
 
-/** The brief's template context: the town, its events grouped by stage (empty stages left out), the region. */
+const inRange = (from: number, to: number) => to >= briefRange[0] && from <= briefRange[1];
+
+/**
+ * The brief's template context: the town, its events grouped by the stages of 1925–1953 (empty stages left out;
+ * earlier history is told by the founding paragraph), and the region's conclusions marked for briefs.
+ */
 export function briefContext(project: Project, town: TownModel) {
   const stages = project.model.stages
+    .filter((stage) => inRange(stage.from, stage.to))
     .map((stage) => ({ stage, events: town.events.filter((e) => e.stage === stage.id) }))
     .filter((group) => group.events.length > 0);
-  return { town, stages, region: project.model.region };
+  const conclusions = project.model.region.conclusions.filter((c) => c.inBriefs);
+  return { town, stages, conclusions };
 }
 
 export function briefFigures(project: Project, town: TownModel, lang: Lang): Record<string, Figure> {
@@ -20,7 +27,7 @@ export function briefFigures(project: Project, town: TownModel, lang: Lang): Rec
   const timeline = drawTimeline({
     range: briefRange,
     stages: model.stages.map((s) => ({ id: s.id, label: s.title[lang], from: s.from, to: s.to })),
-    events: town.events.map((e) => ({ year: e.year, ...(e.to ? { to: e.to } : {}), label: e.label?.[lang] ?? '', stageId: e.stage })),
+    events: town.events.filter((e) => inRange(e.year, e.to ?? e.year)).map((e) => ({ year: e.year, ...(e.to ? { to: e.to } : {}), label: e.label?.[lang] ?? '', stageId: e.stage })),
     yearLabel: label(project, lang, 'timeline.years'),
   });
   const map = drawLocatorMap({

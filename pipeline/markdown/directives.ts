@@ -3,9 +3,11 @@
  * This file is the contract between the Markdown the templates render and the writers.
  *
  *   ::pagebreak                         leaf       start a new page
- *   ::toc                               leaf       table of contents (headings of depth 1–2)
+ *   ::toc                               leaf       table of contents: headings of depth 1–2 from here to the next ::toc
+ *   ::listof{kind=figure|table}         leaf       list of figures or tables; replaced by a list of links by `resolveLinkTargets`
  *   ::figure[Caption]{#id src=name}     leaf       figure: options.figures[name] (SVG), numbered caption
  *   :::table[Caption]{#id}              container  wraps one GFM table; numbered caption above it
+ *   :::titlepage                        container  a title page: first paragraph is the title, the rest smaller; a page of its own
  *   :::callout{kind=note|warning}       container  boxed note (e.g. conflicting sources)
  *   :::facts                            container  the facts box of a brief
  *   :::landscape                        container  content set on landscape pages
@@ -18,8 +20,8 @@
  * `data.kind`, `data.number` and `data.label` ("Figure 3"); refs are ordinary `link` nodes to `#id`.
  * Writers turn every heading id, figure/table id and anchor into a bookmark, and `#id` links into internal links.
  */
-export const leafDirectives = ['pagebreak', 'toc', 'figure'] as const;
-export const containerDirectives = ['table', 'callout', 'facts', 'landscape', 'lang'] as const;
+export const leafDirectives = ['pagebreak', 'toc', 'figure', 'listof'] as const;
+export const containerDirectives = ['titlepage', 'table', 'callout', 'facts', 'landscape', 'lang'] as const;
 export const textDirectives = ['lang', 'ref', 'anchor'] as const;
 
 export type LeafDirectiveName = (typeof leafDirectives)[number];

@@ -1,5 +1,5 @@
 import GithubSlugger from 'github-slugger';
-import type { Link, Parent, Root } from 'mdast';
+import type { Link, List, ListItem, Parent, PhrasingContent, Root } from 'mdast';
 import type { ContainerDirective, LeafDirective, TextDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import type { Position } from 'unist';
@@ -23,6 +23,7 @@ export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabel
   const slugger = new GithubSlugger();
   const counters: Record<CaptionKind, number> = { figure: 0, table: 0 };
   const labelsById = new Map<string, string>();
+  const captioned: { kind: CaptionKind; id: string; label: string; caption: PhrasingContent[] }[] = [];
   const error = (reason: string, place: Position | undefined, ruleId: string) => {
     file.message(reason, { place, ruleId, source: 'ek-towns' }).fatal = true;
   };
@@ -51,6 +52,19 @@ export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabel
     const label = `${labels[kind]} ${number}`;
     directive.data = { ...directive.data, kind, number, label };
     addTarget(directive.attributes?.id ?? '', label, directive.position);
+    captioned.push({ kind, id: directive.attributes?.id ?? '', label, caption: captionOf(directive) });
+  });
+
+  visit(tree, 'leafDirective', (node: LeafDirective, index, parent: Parent | undefined) => {
+    if (node.name !== 'listof' || !parent || index === undefined) return;
+    const items: ListItem[] = captioned
+      .filter((c) => c.kind === node.attributes?.kind)
+      .map((c) => ({
+        type: 'listItem',
+        spread: false,
+        children: [{ type: 'paragraph', children: [{ type: 'link', url: `#${c.id}`, children: [{ type: 'text', value: `${c.label}: ` }, ...structuredClone(c.caption)] }] }],
+      }));
+    parent.children.splice(index, 1, { type: 'list', ordered: false, spread: false, children: items, position: node.position } as List);
   });
 
   visit(tree, 'link', (node: Link) => {
@@ -68,4 +82,11 @@ export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabel
   });
   throwIfFatal(file);
   return tree;
+}
+
+/** A figure's caption is its label (`::figure[…]`); a table's is the container's label paragraph. */
+function captionOf(directive: LeafDirective | ContainerDirective): PhrasingContent[] {
+  if (directive.type === 'leafDirective') return directive.children;
+  const first = directive.children[0];
+  return first?.type === 'paragraph' && first.data?.directiveLabel ? first.children : [];
 }

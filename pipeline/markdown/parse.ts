@@ -43,6 +43,9 @@ function checkAttributes(file: VFile, node: LeafDirective | ContainerDirective |
   if (node.name === 'figure') { need('src'); need('id'); }
   if (node.name === 'table' || node.name === 'ref' || node.name === 'anchor') need('id');
   if (node.name === 'lang') need('code');
+  if (node.name === 'listof' && attrs.kind !== 'figure' && attrs.kind !== 'table') {
+    fail(file, node, `listof kind must be figure or table, got "${attrs.kind ?? ''}"`, 'directive-attribute');
+  }
   if (node.name === 'callout' && attrs.kind && !(calloutKinds as readonly string[]).includes(attrs.kind)) {
     fail(file, node, `callout kind must be one of ${calloutKinds.join(', ')}, got "${attrs.kind}"`, 'directive-attribute');
   }

@@ -40,8 +40,8 @@ export function compileTemplates(
     }
     lint(ast, file, helpers.names, labels);
     const name = templateName(source.path);
-    if (name.startsWith('partials/')) handlebars.registerPartial(name.slice('partials/'.length), ast as unknown as Handlebars.Template);
     const compiled = handlebars.compile(ast, { noEscape: true, strict: true, knownHelpersOnly: false });
+    if (name.startsWith('partials/')) handlebars.registerPartial(name.slice('partials/'.length), compiled);
     templates.set(name, {
       path: source.path,
       render: (context) => {

@@ -132,7 +132,9 @@ export const regionFile = z.strictObject({
   summary: bilingualMarkdown,
   events: z.array(datedFact({ text: bilingualMarkdown })).min(1),
   typology: z.strictObject({ text: bilingualMarkdown, ...cited }),
-  conclusions: z.array(z.strictObject({ text: bilingualMarkdown, ...cited })).min(1),
+  conclusions: z
+    .array(z.strictObject({ text: bilingualMarkdown, /** Also printed in every town brief. */ inBriefs: z.boolean().default(false), ...cited }))
+    .min(1),
   method: z.strictObject({ text: bilingualMarkdown, ...cited }),
   introduction: z.strictObject({ text: bilingualMarkdown, ...cited }),
 });

@@ -71,6 +71,7 @@ export function createHandlers(tree: Root, options: WriteOptions, figureSources:
     ['callout', (state, node) =>
       element('aside', { className: ['callout', node.attributes?.kind ?? 'note'] }, blocks(state, node))],
     ['facts', (state, node) => element('aside', { className: ['facts'] }, blocks(state, node))],
+    ['titlepage', (state, node) => element('header', { className: ['titlepage'] }, blocks(state, node))],
     ['landscape', (state, node) => element('section', { className: ['landscape'] }, blocks(state, node))],
     ['lang', (state, node) => element('div', { lang: node.attributes?.code ?? '' }, blocks(state, node))],
   ]);

@@ -12,11 +12,12 @@ export const sanitizeSchema: Schema = {
   ...defaultSchema,
   // Ids are already prefixed where needed by remark-rehype (footnotes); a second prefix would break the back-links.
   clobberPrefix: '',
-  tagNames: [...(defaultSchema.tagNames ?? []), 'figure', 'figcaption', 'aside', 'nav'],
+  tagNames: [...(defaultSchema.tagNames ?? []), 'figure', 'figcaption', 'aside', 'nav', 'header'],
   attributes: {
     ...defaultAttributes,
     div: [...(defaultAttributes.div ?? []), ['className', 'page-break']],
     nav: [['className', 'toc']],
+    header: [['className', 'titlepage']],
     figure: [['className', 'table']],
     aside: [['className', 'callout', 'note', 'warning', 'facts']],
     // Replaces the default's `['className', 'footnotes']`: the first className rule found is the one applied.

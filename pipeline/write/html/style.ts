@@ -26,6 +26,9 @@ aside.callout.warning { border-left: 4px solid #b8860b; background: #fdf6e3; }
 aside.facts { background: #f6f6f6; }
 aside > :first-child { margin-top: 0.5rem; }
 section.landscape { page: landscape; }
+header.titlepage { margin: 4rem 0 3rem; break-after: page; }
+header.titlepage > p:first-child { font-size: 2rem; font-weight: 600; line-height: 1.2; }
+header.titlepage > p:nth-child(2) { font-size: 1.2rem; }
 .page-break { break-after: page; }
 section.footnotes { font-size: 0.9rem; border-top: 1px solid #ccc; margin-top: 2rem; }
 @media print {

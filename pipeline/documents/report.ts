@@ -1,0 +1,61 @@
+import { VFile } from 'vfile';
+import { drawLocatorMap } from '../figures/locator-map.js';
+import { drawStatusChart } from '../figures/status-chart.js';
+import type { Lang, WriteOptions } from '../write/options.js';
+import { briefContext, briefFigures } from './brief.js';
+import { label, type Project, renderMarkdown, writerLabels } from './context.js';
+
+export const reportLayouts = ['separate', 'parallel'] as const;
+export type ReportLayout = (typeof reportLayouts)[number];
+
+/** The report's context in one language: every town as in its brief, all stages, the comparison matrix. */
+export function reportContext(project: Project, lang: Lang) {
+  const { model } = project;
+  const paper = model.references.find((r) => r.id === 'amanbekova-nd');
+  return {
+    region: model.region,
+    stages: model.stages,
+    towns: model.towns.map((town) => ({ town, stages: briefContext(project, town).stages })),
+    matrix: model.stages.map((stage) => ({ stage, counts: model.towns.map((t) => t.events.filter((e) => e.stage === stage.id).length) })),
+    version: model.dataset.version,
+    date: new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'es-ES', { dateStyle: 'long', timeZone: 'UTC' }).format(project.date),
+    paper: paper?.title ?? 'Amanbekova et al.',
+  };
+}
+
+export function reportFigures(project: Project, lang: Lang) {
+  const { model } = project;
+  const timelines = Object.fromEntries(model.towns.map((town) => [`timeline-${town.slug}`, briefFigures(project, town, lang).timeline]));
+  return {
+    ...timelines,
+    'region-map': drawLocatorMap({
+      towns: model.towns.map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
+      sourceNote: 'Natural Earth (world-atlas)',
+    }),
+    'status-chart': drawStatusChart({
+      towns: model.towns.map((t) => ({ name: t.name[lang], years: t.cityStatus.map((s) => s.year) })),
+      conflictLabel: label(project, lang, 'report.statusConflict'),
+    }),
+  };
+}
+
+/** The report in one language: Markdown plus writer options. */
+export function reportDocument(project: Project, lang: Lang) {
+  const file = new VFile({ path: `templates/report.md.hbs#${lang}` });
+  const state = renderMarkdown(project, 'report', lang, reportContext(project, lang), file);
+  const options: WriteOptions = {
+    meta: {
+      title: label(project, lang, 'report.title'),
+      subject: label(project, lang, 'report.subject'),
+      keywords: [...label(project, lang, 'report.keywords').split(/,\s*/), `data ${project.model.dataset.version}`],
+      author: label(project, lang, 'document.author'),
+      lang,
+      date: project.date,
+      version: project.model.dataset.version,
+    },
+    labels: writerLabels(project, lang, label(project, lang, 'report.title')),
+    figures: reportFigures(project, lang),
+    file,
+  };
+  return { file, state, options };
+}
