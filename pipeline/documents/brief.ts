@@ -19,7 +19,10 @@ export function briefContext(project: Project, town: TownModel) {
     .map((stage) => ({ stage, events: town.events.filter((e) => e.stage === stage.id) }))
     .filter((group) => group.events.length > 0);
   const conclusions = project.model.region.conclusions.filter((c) => c.inBriefs);
-  return { town, stages, conclusions };
+  // One line per kind (institutions, hospitals…) keeps a long evacuation record to a few lines.
+  const kinds = [...new Set(town.evacuation.map((e) => e.kind))];
+  const evacuation = kinds.map((kind) => ({ kind, facts: town.evacuation.filter((e) => e.kind === kind) }));
+  return { town, stages, conclusions, evacuation };
 }
 
 export function briefFigures(project: Project, town: TownModel, lang: Lang): Record<string, Figure> {
@@ -34,6 +37,7 @@ export function briefFigures(project: Project, town: TownModel, lang: Lang): Rec
     towns: model.towns.map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
     highlight: town.slug,
     sourceNote: 'Natural Earth (world-atlas)',
+    size: { width: 400, height: 290 },
   });
   return { timeline, map };
 }

@@ -24,8 +24,15 @@ export function label(project: Project, lang: Lang, key: string, values: Record<
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
 }
 
+const locales: Record<Lang, string> = { en: 'en-GB', es: 'es-ES' };
+
+/** "26 November 2026" / "26 de noviembre de 2026". */
+export function longDate(date: Date, lang: Lang): string {
+  return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+}
+
 export function writerLabels(project: Project, lang: Lang, header: string): WriterLabels {
-  const date = project.date.toISOString().slice(0, 10);
+  const date = longDate(project.date, lang);
   return {
     header,
     pageOf: label(project, lang, 'document.pageOf', { page: '{page}', pages: '{pages}' }),

@@ -3,7 +3,7 @@ import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawStatusChart } from '../figures/status-chart.js';
 import type { Lang, WriteOptions } from '../write/options.js';
 import { briefContext, briefFigures } from './brief.js';
-import { label, type Project, renderMarkdown, writerLabels } from './context.js';
+import { label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
 
 export const reportLayouts = ['separate', 'parallel'] as const;
 export type ReportLayout = (typeof reportLayouts)[number];
@@ -18,7 +18,7 @@ export function reportContext(project: Project, lang: Lang) {
     towns: model.towns.map((town) => ({ town, stages: briefContext(project, town).stages })),
     matrix: model.stages.map((stage) => ({ stage, counts: model.towns.map((t) => t.events.filter((e) => e.stage === stage.id).length) })),
     version: model.dataset.version,
-    date: new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'es-ES', { dateStyle: 'long', timeZone: 'UTC' }).format(project.date),
+    date: longDate(project.date, lang),
     paper: paper?.title ?? 'Amanbekova et al.',
   };
 }

@@ -25,12 +25,12 @@ export interface LocatorMapInput {
   neighbourLabels?: Record<string, string>;
   /** Small print under the scale bar, e.g. "Basemap: Natural Earth via world-atlas". */
   sourceNote?: string;
+  /** Size of the map frame in points (default 480 × 360); text keeps its size, so a smaller map shows less. */
+  size?: { width: number; height: number };
 }
 
 const KAZAKHSTAN = '398';
 const KAZAKHSTAN_FILL = '#e0e0e0';
-const W = 480;
-const H = 360;
 const TOWN_SIZE = 8;
 const COUNTRY_SIZE = 9;
 const EARTH_KM = 6371;
@@ -90,6 +90,7 @@ function niceKm(kmPerPt: number, maxPt: number): number {
  */
 export function drawLocatorMap(input: LocatorMapInput): Figure {
   if (input.towns.length === 0) throw new Error('drawLocatorMap: no towns to fit the map to');
+  const { width: W, height: H } = input.size ?? { width: 480, height: 360 };
   const top = input.title ? 22 : 0;
   const frame: Box = [0.5, top + 0.5, W - 0.5, top + H - 0.5];
   const lons = input.towns.map((t) => t.lon);
