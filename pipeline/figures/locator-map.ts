@@ -84,6 +84,15 @@ function niceKm(kmPerPt: number, maxPt: number): number {
   return steps.filter((km) => km / kmPerPt <= maxPt).pop() ?? steps[0];
 }
 
+type VisibleCountry = { id: string; d: string; c: Country };
+const basemaps = new Map<string, VisibleCountry[]>();
+/** Projecting the countries is most of a map's cost, and every brief's map shares the same frame: do it once. */
+function basemap(key: string, project: () => VisibleCountry[]): VisibleCountry[] {
+  let countries = basemaps.get(key);
+  if (!countries) basemaps.set(key, (countries = project()));
+  return countries;
+}
+
 /**
  * East Kazakhstan with the towns: Kazakhstan grey, neighbours white and labelled, the highlighted town
  * as a larger black marker, a scale bar and a north arrow. The frame is fitted to the towns plus a margin.
@@ -125,9 +134,11 @@ export function drawLocatorMap(input: LocatorMapInput): Figure {
 
   const body: string[] = [];
   if (input.title) body.push(text(frame[0], 14, input.title, { size: 10, bold: true }));
-  const visible = loadCountries()
-    .map((c) => ({ id: String(c.id), d: path(c) ?? '', c }))
-    .filter((c) => c.d !== '');
+  const visible = basemap(`${frame.join()}|${lon0},${lon1},${lat0},${lat1}`, () =>
+    loadCountries()
+      .map((c) => ({ id: String(c.id), d: path(c) ?? '', c }))
+      .filter((c) => c.d !== ''),
+  );
   for (const { id, d } of visible) {
     const fill = id === KAZAKHSTAN ? KAZAKHSTAN_FILL : '#fff';
     body.push(`<path d="${d}" fill="${fill}" stroke="#6e6e6e" stroke-width="0.6" stroke-linejoin="round"/>`);
