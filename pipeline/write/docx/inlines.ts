@@ -1,0 +1,56 @@
+import { Bookmark, ExternalHyperlink, FootnoteReferenceRun, InternalHyperlink, type ParagraphChild, TextRun } from 'docx';
+import type { Break, Emphasis, FootnoteReference, Html, Image, InlineCode, Link, PhrasingContent, Strong, Text } from 'mdast';
+import type { TextDirective } from 'mdast-util-directive';
+import { toString } from 'mdast-util-to-string';
+import { bookmarkName, type Context, warn, wordLanguage } from './context.js';
+
+type InlineHandler = (node: never, ctx: Context) => ParagraphChild[];
+
+/** A run of text with the language and formatting of where it is; every run carries `w:lang`. */
+export function textRun(text: string, ctx: Context): TextRun {
+  return new TextRun({ text, language: { value: ctx.lang }, bold: ctx.bold, italics: ctx.italics, style: ctx.runStyle });
+}
+
+/** Phrasing content → runs, hyperlinks and bookmarks, by node type (text directives by `:name`). */
+export function inlines(nodes: readonly PhrasingContent[], ctx: Context): ParagraphChild[] {
+  return nodes.flatMap((node) => inline(node, ctx));
+}
+
+function inline(node: PhrasingContent, ctx: Context): ParagraphChild[] {
+  const key = node.type === 'textDirective' ? `:${node.name}` : node.type;
+  const handler = inlineHandlers[key] as ((node: PhrasingContent, ctx: Context) => ParagraphChild[]) | undefined;
+  if (handler) return handler(node, ctx);
+  warn(ctx, node, `the DOCX writer has no handler for inline \`${key}\`; its text is kept`, 'docx-unsupported-node');
+  return [textRun(toString(node), ctx)];
+}
+
+const inlineHandlers: Record<string, InlineHandler> = {
+  // A Markdown soft line break is a space in the rendered text.
+  text: (node: Text, ctx) => [textRun(node.value.replace(/[ \t]*\n[ \t]*/g, ' '), ctx)],
+  emphasis: (node: Emphasis, ctx) => inlines(node.children, { ...ctx, italics: true }),
+  strong: (node: Strong, ctx) => inlines(node.children, { ...ctx, bold: true }),
+  inlineCode: (node: InlineCode, ctx) => [textRun(node.value, { ...ctx, runStyle: 'Code' })],
+  break: (_node: Break, ctx) => [new TextRun({ break: 1, language: { value: ctx.lang } })],
+  link: (node: Link, ctx) => {
+    const children = inlines(node.children, { ...ctx, runStyle: 'Hyperlink' });
+    return node.url.startsWith('#')
+      ? [new InternalHyperlink({ anchor: bookmarkName(node.url.slice(1)), children })]
+      : [new ExternalHyperlink({ link: node.url, children })];
+  },
+  footnoteReference: (node: FootnoteReference, ctx) => {
+    const id = ctx.doc.footnoteId(node.identifier, ctx);
+    if (id !== undefined) return [new FootnoteReferenceRun(id)];
+    warn(ctx, node, `footnote \`[^${node.label ?? node.identifier}]\` has no definition`, 'docx-missing-footnote');
+    return [textRun(`[^${node.label ?? node.identifier}]`, ctx)];
+  },
+  html: (node: Html, ctx) => {
+    warn(ctx, node, 'raw HTML is written as literal text in DOCX', 'docx-html');
+    return [textRun(node.value, ctx)];
+  },
+  image: (node: Image, ctx) => {
+    warn(ctx, node, 'Markdown images are not embedded in DOCX (use ::figure); its alt text is kept', 'docx-image');
+    return node.alt ? [textRun(node.alt, ctx)] : [];
+  },
+  ':lang': (node: TextDirective, ctx) => inlines(node.children, { ...ctx, lang: wordLanguage(node.attributes?.code ?? '') }),
+  ':anchor': (node: TextDirective) => [new Bookmark({ id: bookmarkName(node.attributes?.id ?? ''), children: [] })],
+};
