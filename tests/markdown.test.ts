@@ -33,7 +33,7 @@ describe('markdown → mdast', () => {
   it('reports every unknown directive with its place, in one run', () => {
     expect(errorsOf('Text\n\n::chart{x=1}\n\n:::box\nhi\n:::\n')).toEqual([
       'doc.md:3:1 error: unknown directive `::chart`; known here: ::pagebreak, ::toc, ::figure, ::listof',
-      'doc.md:5:1 error: unknown directive `:::box`; known here: :::titlepage, :::table, :::callout, :::facts, :::landscape, :::lang',
+      'doc.md:5:1 error: unknown directive `:::box`; known here: :::titlepage, :::table, :::callout, :::facts, :::landscape, :::lang, :::parallel',
     ]);
   });
 

@@ -3,7 +3,8 @@
  * This file is the contract between the Markdown the templates render and the writers.
  *
  *   ::pagebreak                         leaf       start a new page
- *   ::toc                               leaf       table of contents: headings of depth 1–2 from here to the next ::toc
+ *   ::toc[Title]                        leaf       table of contents: headings of depth 1–2 from here to the next ::toc;
+ *                                                  the label, if any, is its title (else the writer's labels.contents)
  *   ::listof{kind=figure|table}         leaf       list of figures or tables; replaced by a list of links by `resolveLinkTargets`
  *   ::figure[Caption]{#id src=name}     leaf       figure: options.figures[name] (SVG), numbered caption
  *   :::table[Caption]{#id}              container  wraps one GFM table; numbered caption above it
@@ -12,6 +13,8 @@
  *   :::facts                            container  the facts box of a brief
  *   :::landscape                        container  content set on landscape pages
  *   :::lang{code=es}                    container  block content in another language
+ *   :::parallel                         container  side-by-side languages: children are :::lang containers in pairs
+ *                                                  (en, es, en, es…); each pair is one row, left and right
  *   :lang[texto]{code=es}               text       inline span in another language
  *   :anchor{#id}                        text       invisible link target (bookmark), e.g. a reference entry
  *   :ref{#id}                           text       cross-reference; resolved into a link by `resolveLinkTargets`
@@ -21,7 +24,7 @@
  * Writers turn every heading id, figure/table id and anchor into a bookmark, and `#id` links into internal links.
  */
 export const leafDirectives = ['pagebreak', 'toc', 'figure', 'listof'] as const;
-export const containerDirectives = ['titlepage', 'table', 'callout', 'facts', 'landscape', 'lang'] as const;
+export const containerDirectives = ['titlepage', 'table', 'callout', 'facts', 'landscape', 'lang', 'parallel'] as const;
 export const textDirectives = ['lang', 'ref', 'anchor'] as const;
 
 export type LeafDirectiveName = (typeof leafDirectives)[number];
