@@ -4,6 +4,7 @@ import { formatMessage } from './diagnostics.js';
 import { build } from './build/run.js';
 import { loadProject } from './build/project.js';
 import { outputGroups } from './build/outputs.js';
+import { type ReportLayout, reportLayouts } from './documents/report.js';
 
 const usage = `ek-towns — briefs, a bilingual report and annex tables on the small towns of East Kazakhstan (1925–1953)
 
@@ -16,6 +17,7 @@ Options:
   --templates DIR   templates and label catalogs (default: templates)
   --out DIR         output folder (default: output)
   --only GROUPS     build only these, comma-separated: ${outputGroups.join(', ')}
+  --layout LAYOUT   bilingual report layout: separate (English, then Spanish; default) or parallel (side by side)
   --quiet           print only problems and the summary line
   -h, --help        show this help
   --version         print the version
@@ -37,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
         templates: { type: 'string', default: 'templates' },
         out: { type: 'string', default: 'output' },
         only: { type: 'string' },
+        layout: { type: 'string', default: 'separate' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -61,6 +64,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  if (!(reportLayouts as readonly string[]).includes(values.layout)) {
+    process.stderr.write(`ek-towns: unknown --layout "${values.layout}"; choose from ${reportLayouts.join(', ')}\n`);
+    return 2;
+  }
   const paths = { sources: values.sources, templates: values.templates };
   if (command === 'check') {
     const { project, files } = loadProject(paths, process.env);
@@ -70,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`ok: ${model.towns.length} towns, ${model.stages.length} stages, ${model.references.length} references, ${model.programs.length} programme files (data ${model.dataset.version})\n`);
     return 0;
   }
-  return build({ paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], quiet: values.quiet, env: process.env });
+  const layout = values.layout as ReportLayout;
+  return build({ paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], layout, quiet: values.quiet, env: process.env });
 }
 
 process.exitCode = await main(process.argv.slice(2));

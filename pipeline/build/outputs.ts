@@ -1,7 +1,11 @@
-import { VFileMessage } from 'vfile-message';
+import type { Root } from 'mdast';
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
 import { DiagnosticsError } from '../diagnostics.js';
+import { annexOutputs } from '../documents/annex.js';
 import { briefDocument } from '../documents/brief.js';
-import { reportDocument } from '../documents/report.js';
+import { joinLanguages } from '../documents/bilingual.js';
+import { type ReportLayout, reportDocument } from '../documents/report.js';
 import { label, type Project } from '../documents/context.js';
 import { markdownToTree } from '../markdown/index.js';
 import type { RenderState } from '../render/helpers.js';
@@ -19,7 +23,9 @@ export interface Output {
 
 export const outputGroups = ['model', 'briefs', 'report', 'annex'] as const;
 
-export function planOutputs(project: Project, sources: LoadResult): Output[] {
+export interface PlanOptions { layout: ReportLayout }
+
+export function planOutputs(project: Project, sources: LoadResult, plan: PlanOptions): Output[] {
   const outputs: Output[] = [{
     path: 'model.json',
     group: 'model',
@@ -37,6 +43,11 @@ export function planOutputs(project: Project, sources: LoadResult): Output[] {
       });
     }
   }
+  outputs.push({
+    path: 'report/east-kazakhstan-small-towns.docx',
+    group: 'report',
+    produce: () => bilingualReport(project, sources, plan.layout),
+  });
   for (const lang of languages) {
     outputs.push({
       path: `html/report.${lang}.html`,
@@ -47,30 +58,67 @@ export function planOutputs(project: Project, sources: LoadResult): Output[] {
       }),
     });
   }
+  outputs.push(...annexOutputs(project, sources, traced));
   return outputs;
 }
 
-type Writer = (tree: import('mdast').Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;
+type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;
+type Rendered = { file: VFile; state: RenderState; options: WriteOptions };
 
-/** Render → parse → write, with every message re-placed at the YAML field or template that caused it. */
-async function traced(
-  project: Project,
-  sources: LoadResult,
-  lang: Lang,
-  render: () => { file: import('vfile').VFile; state: RenderState; options: WriteOptions },
-  write: Writer,
-): Promise<{ bytes: Uint8Array; messages: VFileMessage[] }> {
-  const { file, state, options } = render();
+/** One language's Markdown parsed into a tree, with a way to re-place messages at the YAML field or template behind them. */
+function parsePart(project: Project, sources: LoadResult, lang: Lang, rendered: Rendered, headingIdPrefix = '') {
+  const { file, state } = rendered;
   const markdown = String(file.value);
   const templatePath = file.path.replace(/#.*$/, '');
   const locate = (path: string, field: (string | number)[]) => sources.sources.get(path)?.locate(field);
   const trace = (messages: VFileMessage[]) => messages.map((m) => traceMessage(m, markdown, state, templatePath, locate));
+  const labels = { figure: label(project, lang, 'document.figure'), table: label(project, lang, 'document.table') };
   try {
-    const tree = markdownToTree(file, { figure: label(project, lang, 'document.figure'), table: label(project, lang, 'document.table') });
-    const bytes = await write(tree, options);
-    return { bytes, messages: trace(file.messages) };
+    return { tree: markdownToTree(file, labels, headingIdPrefix), trace };
   } catch (error) {
     if (error instanceof DiagnosticsError) throw new DiagnosticsError(trace(error.messages));
     throw error;
   }
 }
+
+/** Render → parse → write, with every message re-placed at the YAML field or template that caused it. */
+async function traced(project: Project, sources: LoadResult, lang: Lang, render: () => Rendered, write: Writer) {
+  const rendered = render();
+  const { tree, trace } = parsePart(project, sources, lang, rendered);
+  try {
+    const bytes = await write(tree, rendered.options);
+    return { bytes, messages: trace(rendered.file.messages) };
+  } catch (error) {
+    if (error instanceof DiagnosticsError) throw new DiagnosticsError(trace(error.messages));
+    throw error;
+  }
+}
+
+/** The bilingual report: both languages rendered, parsed apart, joined into one tree, written as DOCX. */
+async function bilingualReport(project: Project, sources: LoadResult, layout: ReportLayout) {
+  const [english, spanish] = languages.map((lang) => {
+    const rendered = reportDocument(project, lang);
+    return { lang, rendered, ...parsePart(project, sources, lang, rendered, `${lang}-`) };
+  }) as [Part, Part];
+  const joined = joinLanguages(
+    { lang: 'en', tree: english.tree, figures: english.rendered.options.figures, header: english.rendered.options.labels.header },
+    { lang: 'es', tree: spanish.tree, figures: spanish.rendered.options.figures, header: spanish.rendered.options.labels.header },
+    layout,
+  );
+  const { meta, labels } = english.rendered.options;
+  const options: WriteOptions = {
+    meta: { ...meta, title: `${meta.title} / ${spanish.rendered.options.meta.title}`, keywords: [...new Set([...meta.keywords, ...spanish.rendered.options.meta.keywords])] },
+    labels,
+    figures: joined.figures,
+    file: english.rendered.file,
+  };
+  const { writeDocx } = await import('../write/docx/index.js');
+  try {
+    const bytes = await writeDocx(joined.tree, options);
+    return { bytes, messages: [...english.trace(english.rendered.file.messages), ...spanish.trace(spanish.rendered.file.messages)] };
+  } catch (error) {
+    if (error instanceof DiagnosticsError) throw new DiagnosticsError(english.trace(error.messages));
+    throw error;
+  }
+}
+type Part = { lang: Lang; rendered: Rendered; tree: Root; trace: (messages: VFileMessage[]) => VFileMessage[] };

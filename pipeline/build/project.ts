@@ -24,7 +24,7 @@ export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv): { proj
 
   const helpers = createHelpers(sources.model.references, labels, sources.origins);
   const templateFiles = readSourceTree(paths.templates).filter((f) => f.path.endsWith('.hbs'));
-  const { templates, files: templateMessages } = compileTemplates(templateFiles, helpers, labels);
+  const { templates, files: templateMessages } = compileTemplates(paths.templates, templateFiles, helpers, labels);
   files.push(...templateMessages);
   if (files.some((f) => f.messages.some((m) => m.fatal))) return { files, sources };
   return { project: { model: sources.model, labels, templates, helpers, origins: sources.origins, date: buildDate(sources.model.dataset.date, env) }, files, sources };

@@ -3,11 +3,13 @@ import { DiagnosticsError } from '../diagnostics.js';
 import { type Output, type outputGroups, planOutputs } from './outputs.js';
 import { writeOutput } from './output.js';
 import { loadProject, type ProjectPaths } from './project.js';
+import type { ReportLayout } from '../documents/report.js';
 
 export interface BuildOptions {
   paths: ProjectPaths;
   outDir: string;
   groups: (typeof outputGroups)[number][];
+  layout: ReportLayout;
   quiet: boolean;
   env: NodeJS.ProcessEnv;
 }
@@ -24,7 +26,7 @@ export async function build(options: BuildOptions): Promise<number> {
     process.stderr.write('build stopped: fix the errors above; earlier outputs were left as they were\n');
     return 1;
   }
-  const outputs = planOutputs(project, sources).filter((o) => options.groups.includes(o.group));
+  const outputs = planOutputs(project, sources, { layout: options.layout }).filter((o) => options.groups.includes(o.group));
   const failed: Output[] = [];
   for (const output of outputs) {
     try {

@@ -12,7 +12,8 @@
  *   :::callout{kind=note|warning}       container  boxed note (e.g. conflicting sources)
  *   :::facts                            container  the facts box of a brief
  *   :::landscape                        container  content set on landscape pages
- *   :::lang{code=es}                    container  block content in another language
+ *   :::lang{code=es header="…"}         container  block content in another language; at the top level it starts a new
+ *                                                  section, and `header` (optional) is its running header
  *   :::parallel                         container  side-by-side languages: children are :::lang containers in pairs
  *                                                  (en, es, en, es…); each pair is one row, left and right
  *   :lang[texto]{code=es}               text       inline span in another language

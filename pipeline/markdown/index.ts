@@ -4,6 +4,6 @@ import { type CaptionLabels, resolveLinkTargets } from './link-targets.js';
 import { parseMarkdown } from './parse.js';
 
 /** Markdown (in `file`) → the one mdast tree every writer reads, with link targets resolved. */
-export function markdownToTree(file: VFile, labels: CaptionLabels): Root {
-  return resolveLinkTargets(parseMarkdown(file), file, labels);
+export function markdownToTree(file: VFile, labels: CaptionLabels, headingIdPrefix = ''): Root {
+  return resolveLinkTargets(parseMarkdown(file), file, labels, headingIdPrefix);
 }

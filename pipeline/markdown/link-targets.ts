@@ -13,13 +13,14 @@ export interface CaptionLabels { figure: string; table: string }
 
 /**
  * Gives every link target its id, once, so all writers agree:
- * - headings get `data.id`, a GitHub-style slug of their text;
+ * - headings get `data.id`, a GitHub-style slug of their text (after `headingIdPrefix`, so documents joined
+ *   from several parts keep their ids apart);
  * - `::figure` and `:::table` get `data.number` and `data.label` ("Figure 3") in document order;
  * - `:anchor{#id}` marks a target inside text (e.g. a reference-list entry);
  * - `:ref{#id}` becomes a link to `#id` whose text is the caption label.
  * A ref or an internal link (`#id`) to an unknown id is a located error, and so is a duplicate id.
  */
-export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabels): Root {
+export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabels, headingIdPrefix = ''): Root {
   const slugger = new GithubSlugger();
   const counters: Record<CaptionKind, number> = { figure: 0, table: 0 };
   const labelsById = new Map<string, string>();
@@ -34,7 +35,7 @@ export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabel
 
   visit(tree, (node) => {
     if (node.type === 'heading') {
-      const id = slugger.slug(toString(node));
+      const id = headingIdPrefix + slugger.slug(toString(node));
       node.data = { ...node.data, id };
       addTarget(id, toString(node), node.position);
       return;

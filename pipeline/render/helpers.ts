@@ -71,7 +71,7 @@ export function createHelpers(references: Reference[], labels: Labels, origins: 
       const reference = byId.get(citationKey(citation));
       if (!reference) throw new TemplateFault(`unknown citation key "${citationKey(citation)}"`, loc);
       state.cited.set(reference.id, reference);
-      return escapeLink(citationText(citation, reference, state.lang), `#ref-${reference.id}`)!;
+      return escapeLink(citationText(citation, reference, state.lang), `#ref-${state.lang}-${reference.id}`)!;
     });
   };
 
@@ -124,7 +124,7 @@ export function createHelpers(references: Reference[], labels: Labels, origins: 
       if (parts.container) pieces.push(`${escapeText(parts.container)}.`);
       if (parts.publisher) pieces.push(`${escapeText(parts.publisher)}.`);
       if (parts.url) pieces.push(escapeLink(parts.url, parts.url) ?? escapeText(parts.url));
-      return emit(`:anchor{#ref-${reference.id}}${pieces.join(' ')}`, loc);
+      return emit(`:anchor{#ref-${state.lang}-${reference.id}}${pieces.join(' ')}`, loc);
     },
     /** {{years 1933 1937}} → "1933–1937"; a single year when `to` is absent or equal. */
     years: (from: number, to: unknown, ...rest: unknown[]) => {

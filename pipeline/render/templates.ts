@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
 import { VFile } from 'vfile';
 import type { SourceFile } from '../sources/load.js';
@@ -19,6 +20,7 @@ export interface Template {
  * is a located error, as are Handlebars syntax errors and labels missing from the catalogs.
  */
 export function compileTemplates(
+  root: string,
   sources: SourceFile[],
   helpers: Helpers,
   labels: Labels,
@@ -39,7 +41,7 @@ export function compileTemplates(
       continue;
     }
     lint(ast, file, helpers.names, labels);
-    const name = templateName(source.path);
+    const name = templateName(root, source.path);
     const compiled = handlebars.compile(ast, { noEscape: true, strict: true, knownHelpersOnly: false });
     if (name.startsWith('partials/')) handlebars.registerPartial(name.slice('partials/'.length), compiled);
     templates.set(name, {
@@ -62,9 +64,9 @@ export function compileTemplates(
   return { templates, files };
 }
 
-/** `templates/brief.md.hbs` → `brief`; `templates/partials/facts.hbs` → `partials/facts`. */
-export function templateName(path: string): string {
-  return path.replace(/^.*?templates\//, '').replace(/\.(md\.)?hbs$/, '');
+/** `<root>/brief.md.hbs` → `brief`; `<root>/partials/facts.hbs` → `partials/facts`. */
+export function templateName(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/').replace(/\.(md\.)?hbs$/, '');
 }
 
 function lint(ast: Ast, file: VFile, helperNames: Set<string>, labels: Labels): void {

@@ -1,0 +1,151 @@
+import { dirname } from 'node:path';
+import type { Root } from 'mdast';
+import { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import { loadAnnexTables } from '../annex/index.js';
+import { type LocalisedTable, localiseTable } from '../annex/localise.js';
+import type { AnnexTable } from '../annex/table.js';
+import type { Output } from '../build/outputs.js';
+import { DiagnosticsError } from '../diagnostics.js';
+import { citationKey, referenceParts } from '../render/cite.js';
+import type { RenderState } from '../render/helpers.js';
+import { languages } from '../render/labels.js';
+import type { LoadResult } from '../sources/load.js';
+import { writeCsv } from '../write/csv/index.js';
+import type { DocumentMeta, Lang, WriteOptions } from '../write/options.js';
+import { writeXlsx, type XlsxOptions, type XlsxSheet } from '../write/xlsx/index.js';
+import { label, type Project, renderMarkdown, writerLabels } from './context.js';
+
+type Produced = { bytes: Uint8Array; messages: VFileMessage[] };
+type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;
+/** The build's render → parse → write step with message tracing (outputs.ts `traced`). */
+export type Traced = (
+  project: Project,
+  sources: LoadResult,
+  lang: Lang,
+  render: () => { file: VFile; state: RenderState; options: WriteOptions },
+  write: Writer,
+) => Promise<Produced>;
+
+const templateName = 'annex';
+
+/**
+ * Every annex file, per language: `annex/<lang>/annex-tables.{docx,pdf,xlsx}` and `annex/<lang>/csv/<id>.csv`, all
+ * made from the same evaluated tables. When a spec has errors, the annex outputs fail with its located messages.
+ */
+export function annexOutputs(project: Project, sources: LoadResult, traced: Traced): Output[] {
+  const template = project.templates.get(templateName);
+  if (!template) throw new Error(`template "${templateName}" is missing`);
+  const { tables, files } = loadAnnexTables(dirname(template.path), project.model, project.labels);
+  const warnings = files.flatMap((f) => f.messages.filter((m) => !m.fatal));
+  if (!tables) return failedOutputs(files.flatMap((f) => f.messages.filter((m) => m.fatal)));
+
+  const outputs: Output[] = [];
+  for (const lang of languages) {
+    const localised = tables.map((table) => localiseTable(table, lang, project.labels, project.model.references));
+    const dir = `annex/${lang}`;
+    const render = () => annexDocument(project, localised, lang);
+    outputs.push(
+      {
+        path: `${dir}/annex-tables.docx`,
+        group: 'annex',
+        produce: () => traced(project, sources, lang, render, async (tree, options) => (await import('../write/docx/index.js')).writeDocx(tree, options)),
+      },
+      {
+        path: `${dir}/annex-tables.pdf`,
+        group: 'annex',
+        produce: () => traced(project, sources, lang, render, async (tree, options) => (await import('../write/pdf/index.js')).writePdf(tree, options)),
+      },
+      {
+        path: `${dir}/annex-tables.xlsx`,
+        group: 'annex',
+        produce: async () => ({ bytes: await writeXlsx(localised.map(toSheet), xlsxOptions(project, tables, localised, lang)), messages: warnings }),
+      },
+      ...localised.map((table): Output => ({
+        path: `${dir}/csv/${table.id}.csv`,
+        group: 'annex',
+        produce: async () => ({ bytes: writeCsv({ header: table.columns.map((c) => c.header), rows: table.rows.map((row) => row.map((cell) => cell.value)) }), messages: [] }),
+      })),
+    );
+  }
+  return outputs;
+}
+
+/** The annex Markdown of one language and its writer options; the caller parses and writes it. */
+export function annexDocument(project: Project, tables: LocalisedTable[], lang: Lang) {
+  const file = new VFile({ path: `${project.templates.get(templateName)!.path}#${lang}` });
+  const context = {
+    version: project.model.dataset.version,
+    tables: tables.map((table) => ({
+      id: table.id,
+      anchor: `annex-${table.id.toLowerCase()}`,
+      title: table.title,
+      note: table.note,
+      landscape: table.orientation === 'landscape',
+      columns: table.columns.map((column) => ({ header: column.header, align: column.align })),
+      rows: table.rows.map((row) => row.map((cell) => ({ display: cell.display, cites: cell.cites ?? [] }))),
+      citations: table.citations,
+      illustrativeNote: table.illustrativeNote ?? '',
+    })),
+  };
+  const state = renderMarkdown(project, templateName, lang, context, file);
+  const options: WriteOptions = { meta: annexMeta(project, lang), labels: writerLabels(project, lang, label(project, lang, 'annex.kind')), figures: {}, file };
+  return { file, state, options };
+}
+
+function annexMeta(project: Project, lang: Lang): DocumentMeta {
+  return {
+    title: label(project, lang, 'annex.title'),
+    subject: label(project, lang, 'annex.subject'),
+    keywords: [...label(project, lang, 'annex.keywords').split(/,\s*/), `data ${project.model.dataset.version}`],
+    author: label(project, lang, 'document.author'),
+    lang,
+    date: project.date,
+    version: project.model.dataset.version,
+  };
+}
+
+function toSheet(table: LocalisedTable): XlsxSheet {
+  return {
+    name: table.id,
+    columns: table.columns.map(({ header, width, align, numberFormat }) => ({ header, width, align, ...(numberFormat ? { numberFormat } : {}) })),
+    rows: table.rows.map((row) => row.map((cell) => cell.value)),
+  };
+}
+
+/** The README sheet: what the workbook is, its data version and date, each table with its sources, the references. */
+function xlsxOptions(project: Project, tables: AnnexTable[], localised: LocalisedTable[], lang: Lang): XlsxOptions {
+  const t = (key: string, values: Record<string, string> = {}) => label(project, lang, key, values);
+  const lines: [string, string][] = [
+    [t('annex.readme.dataVersion'), project.model.dataset.version],
+    [t('annex.readme.built'), project.date.toISOString().slice(0, 10)],
+    [t('annex.readme.format'), t('annex.readme.formatText')],
+  ];
+  for (const table of localised) {
+    lines.push([t('annex.readme.table', { id: table.id }), `${table.title}. ${table.note}`]);
+    lines.push(['', `${t('annex.readme.sources')}: ${table.sources}`]);
+    if (table.illustrativeNote) lines.push(['', `${t('annex.illustrative')}: ${table.illustrativeNote}`]);
+  }
+  const cited = new Set(tables.flatMap((table) => table.citations.map(citationKey)));
+  const references = project.model.references.filter((r) => cited.has(r.id)).map((r) => referenceText(referenceParts(r, lang)));
+  references.sort((a, b) => a.localeCompare(b, lang));
+  references.forEach((text, i) => lines.push([i === 0 ? t('annex.readme.references') : '', text]));
+  return { meta: annexMeta(project, lang), readme: { name: 'README', title: t('annex.title'), lines } };
+}
+
+function referenceText(parts: ReturnType<typeof referenceParts>): string {
+  return [`${parts.authors} (${parts.year}).`, parts.title && `${parts.title}.`, parts.container && `${parts.container}.`, parts.publisher && `${parts.publisher}.`, parts.url]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Spec errors: the first annex output reports them, the others say they failed for the same reason. */
+function failedOutputs(messages: VFileMessage[]): Output[] {
+  let reported = false;
+  const fail = async (): Promise<Produced> => {
+    if (reported) throw new DiagnosticsError([]);
+    reported = true;
+    throw new DiagnosticsError(messages);
+  };
+  return languages.flatMap((lang) => ['docx', 'pdf', 'xlsx'].map((ext): Output => ({ path: `annex/${lang}/annex-tables.${ext}`, group: 'annex', produce: fail })));
+}
