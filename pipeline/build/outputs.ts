@@ -11,14 +11,67 @@ import { markdownToTree } from '../markdown/index.js';
 import type { RenderState } from '../render/helpers.js';
 import { traceMessage } from '../render/trace.js';
 import type { LoadResult } from '../sources/load.js';
-import type { Lang, WriteOptions } from '../write/options.js';
+import type { TownModel } from '../sources/model.js';
+import type { Lang, Provenance, WriteOptions } from '../write/options.js';
+import { hashJson } from './fingerprint.js';
 import { languages } from '../render/labels.js';
 
 /** One file the build writes, and how to make its bytes in memory. */
 export interface Output {
   path: string;
   group: 'model' | 'briefs' | 'report' | 'annex';
-  produce(): Promise<{ bytes: Uint8Array; messages: VFileMessage[] }>;
+  /**
+   * Hashes of exactly what the output reads (data records, templates, labels, code), by name: the output is
+   * rebuilt when one changes. Without it, the whole project counts (see projectInputs).
+   */
+  inputs?: Record<string, string>;
+  produce(provenance: Provenance): Promise<{ bytes: Uint8Array; messages: VFileMessage[] }>;
+}
+
+/** Everything: for outputs that read the whole model and every template, spec and label. */
+export function projectInputs(project: Project): Record<string, string> {
+  return {
+    model: hashJson(project.model),
+    templates: project.hashes.templateDir,
+    pipeline: project.hashes.pipeline,
+    date: project.date.toISOString(),
+  };
+}
+
+function templateInputs(project: Project, template: string): string {
+  return hashJson([...project.hashes.templates].filter(([name]) => name === template || name.startsWith('partials/')));
+}
+
+/**
+ * A brief reads its own town, the other towns' names and positions (the locator map), the stages, the region's
+ * conclusions and the references: editing one town rebuilds that town's briefs, not the others.
+ */
+function briefInputs(project: Project, town: TownModel, lang: Lang): Record<string, string> {
+  const { model, hashes } = project;
+  return {
+    [`town:${town.slug}`]: hashJson(town),
+    map: hashJson(model.towns.map((t) => ({ slug: t.slug, name: t.name, coordinates: t.coordinates }))),
+    stages: hashJson(model.stages),
+    region: hashJson(model.region.conclusions),
+    references: hashJson(model.references),
+    dataset: hashJson(model.dataset),
+    [`labels:${lang}`]: hashes.labels[lang],
+    template: templateInputs(project, 'brief'),
+    pipeline: hashes.pipeline,
+    date: project.date.toISOString(),
+  };
+}
+
+function reportInputs(project: Project, layout: ReportLayout | 'html'): Record<string, string> {
+  const { programs, ...read } = project.model;
+  return {
+    model: hashJson(read),
+    labels: hashJson(project.hashes.labels),
+    template: templateInputs(project, 'report'),
+    layout,
+    pipeline: project.hashes.pipeline,
+    date: project.date.toISOString(),
+  };
 }
 
 export const outputGroups = ['model', 'briefs', 'report', 'annex'] as const;
@@ -29,6 +82,7 @@ export function planOutputs(project: Project, sources: LoadResult, plan: PlanOpt
   const outputs: Output[] = [{
     path: 'model.json',
     group: 'model',
+    inputs: { model: hashJson(project.model), pipeline: project.hashes.pipeline },
     produce: async () => ({ bytes: Buffer.from(`${JSON.stringify(project.model, null, 2)}\n`), messages: [] }),
   }];
   for (const lang of languages) {
@@ -36,7 +90,8 @@ export function planOutputs(project: Project, sources: LoadResult, plan: PlanOpt
       outputs.push({
         path: `briefs/${lang}/${town.slug}.pdf`,
         group: 'briefs',
-        produce: () => traced(project, sources, lang, () => briefDocument(project, town, lang), async (tree, options) => {
+        inputs: briefInputs(project, town, lang),
+        produce: (provenance) => traced(project, sources, lang, () => briefDocument(project, town, lang, provenance), async (tree, options) => {
           const { writePdf } = await import('../write/pdf/index.js');
           return writePdf(tree, options);
         }),
@@ -46,13 +101,15 @@ export function planOutputs(project: Project, sources: LoadResult, plan: PlanOpt
   outputs.push({
     path: 'report/east-kazakhstan-small-towns.docx',
     group: 'report',
-    produce: () => bilingualReport(project, sources, plan.layout),
+    inputs: reportInputs(project, plan.layout),
+    produce: (provenance) => bilingualReport(project, sources, plan.layout, provenance),
   });
   for (const lang of languages) {
     outputs.push({
       path: `html/report.${lang}.html`,
       group: 'report',
-      produce: () => traced(project, sources, lang, () => reportDocument(project, lang), async (tree, options) => {
+      inputs: reportInputs(project, 'html'),
+      produce: (provenance) => traced(project, sources, lang, () => reportDocument(project, lang, provenance), async (tree, options) => {
         const { writeHtml } = await import('../write/html/index.js');
         return writeHtml(tree, options);
       }),
@@ -95,9 +152,9 @@ async function traced(project: Project, sources: LoadResult, lang: Lang, render:
 }
 
 /** The bilingual report: both languages rendered, parsed apart, joined into one tree, written as DOCX. */
-async function bilingualReport(project: Project, sources: LoadResult, layout: ReportLayout) {
+async function bilingualReport(project: Project, sources: LoadResult, layout: ReportLayout, provenance: Provenance) {
   const [english, spanish] = languages.map((lang) => {
-    const rendered = reportDocument(project, lang);
+    const rendered = reportDocument(project, lang, provenance);
     return { lang, rendered, ...parsePart(project, sources, lang, rendered, `${lang}-`) };
   }) as [Part, Part];
   const joined = joinLanguages(

@@ -4,7 +4,9 @@ import type { VFile } from 'vfile';
 import type { Project } from '../documents/context.js';
 import { createHelpers } from '../render/helpers.js';
 import { languages, loadLabels } from '../render/labels.js';
-import { compileTemplates } from '../render/templates.js';
+import { compileTemplates, templateName } from '../render/templates.js';
+import type { Lang } from '../write/options.js';
+import { hashBytes, hashJson, pipelineVersion } from './fingerprint.js';
 import { loadSources, type LoadResult } from '../sources/load.js';
 import { readSourceTree } from '../sources/read.js';
 
@@ -23,11 +25,19 @@ export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv): { proj
   if (!sources.model || !labels) return { files, sources };
 
   const helpers = createHelpers(sources.model.references, labels, sources.origins);
-  const templateFiles = readSourceTree(paths.templates).filter((f) => f.path.endsWith('.hbs'));
+  const templateTree = readSourceTree(paths.templates);
+  const templateFiles = templateTree.filter((f) => f.path.endsWith('.hbs'));
   const { templates, files: templateMessages } = compileTemplates(paths.templates, templateFiles, helpers, labels);
   files.push(...templateMessages);
   if (files.some((f) => f.messages.some((m) => m.fatal))) return { files, sources };
-  return { project: { model: sources.model, labels, templates, helpers, origins: sources.origins, date: buildDate(sources.model.dataset.date, env) }, files, sources };
+  const hashes = {
+    templates: new Map(templateFiles.map((f) => [templateName(paths.templates, f.path), hashBytes(f.bytes)])),
+    labels: Object.fromEntries(languages.map((lang) => [lang, hashBytes(catalogs[lang].bytes)])) as Record<Lang, string>,
+    templateDir: hashJson(templateTree.map((f) => [f.path, hashBytes(f.bytes)])),
+    pipeline: pipelineVersion(),
+  };
+  const date = buildDate(sources.model.dataset.date, env);
+  return { project: { model: sources.model, labels, templates, helpers, origins: sources.origins, date, hashes }, files, sources };
 }
 
 /** SOURCE_DATE_EPOCH (seconds) when set, as reproducible-builds.org defines it; else the data's release date. */

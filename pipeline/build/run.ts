@@ -1,6 +1,8 @@
 import { formatMessage } from '../diagnostics.js';
 import { DiagnosticsError } from '../diagnostics.js';
-import { type Output, type outputGroups, planOutputs } from './outputs.js';
+import { type Output, type outputGroups, planOutputs, projectInputs } from './outputs.js';
+import { combine, hashBytes } from './fingerprint.js';
+import { fileState, readManifest, recordOf, writeManifest } from './manifest.js';
 import { writeOutput } from './output.js';
 import { loadProject, type ProjectPaths } from './project.js';
 import type { ReportLayout } from '../documents/report.js';
@@ -15,8 +17,9 @@ export interface BuildOptions {
 }
 
 /**
- * Validate, then make every output in memory and write each atomically. One output's failure does not stop
- * the others; the failed output's earlier file stays as it was. Returns the exit code.
+ * Validate, then make in memory every output whose inputs changed since the manifest recorded it, and write each
+ * atomically. One output's failure does not stop the others; a failed output's earlier file stays as it was.
+ * A file in the output folder that the pipeline did not write is never overwritten. Returns the exit code.
  */
 export async function build(options: BuildOptions): Promise<number> {
   const log = (line: string) => options.quiet || process.stdout.write(`${line}\n`);
@@ -27,20 +30,38 @@ export async function build(options: BuildOptions): Promise<number> {
     return 1;
   }
   const outputs = planOutputs(project, sources, { layout: options.layout }).filter((o) => options.groups.includes(o.group));
-  const failed: Output[] = [];
+  const manifest = readManifest(options.outDir);
+  const failed: { output: Output; reason: string }[] = [];
+  let written = 0;
   for (const output of outputs) {
+    const inputs = output.inputs ?? projectInputs(project);
+    const inputHash = combine(inputs);
+    const record = manifest.outputs[output.path];
+    const state = fileState(options.outDir, output.path, record);
+    if (state === 'as-recorded' && record?.inputHash === inputHash) continue;
+    if (state === 'foreign') {
+      failed.push({ output, reason: 'a file the pipeline did not write is in the way; move or delete it' });
+      continue;
+    }
     try {
-      const { bytes, messages } = await output.produce();
+      const { bytes, messages } = await output.produce({ output: output.path, inputs: inputHash });
       for (const message of messages) process.stderr.write(`${formatMessage(message)}\n`);
       writeOutput(options.outDir, output.path, bytes);
+      manifest.outputs[output.path] = recordOf(options.outDir, output.path, inputs, inputHash, hashBytes(bytes));
+      written++;
       log(`wrote ${options.outDir}/${output.path}`);
     } catch (error) {
-      failed.push(output);
       const text = error instanceof DiagnosticsError ? error.message : String((error as Error).stack ?? error);
-      process.stderr.write(`${text}\nfailed: ${options.outDir}/${output.path} (the previous file, if any, was kept)\n`);
+      process.stderr.write(`${text}\n`);
+      failed.push({ output, reason: 'see the errors above; the previous file, if any, was kept' });
     }
   }
-  const summary = `${outputs.length - failed.length} of ${outputs.length} outputs written${failed.length ? `; ${failed.length} failed: ${failed.map((o) => o.path).join(', ')}` : ''}`;
+  if (written > 0) writeManifest(options.outDir, manifest);
+  for (const { output, reason } of failed) process.stderr.write(`failed: ${options.outDir}/${output.path}: ${reason}\n`);
+  const upToDate = outputs.length - written - failed.length;
+  const summary = written === 0 && failed.length === 0
+    ? `nothing to do: ${outputs.length} outputs up to date`
+    : `${written} written, ${upToDate} up to date${failed.length ? `, ${failed.length} failed` : ''}`;
   process.stdout.write(`${summary}\n`);
   return failed.length > 0 ? 1 : 0;
 }

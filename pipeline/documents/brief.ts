@@ -2,7 +2,7 @@ import { VFile } from 'vfile';
 import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawTimeline } from '../figures/timeline.js';
 import type { TownModel } from '../sources/model.js';
-import type { Figure, Lang, WriteOptions } from '../write/options.js';
+import type { Figure, Lang, Provenance, WriteOptions } from '../write/options.js';
 import { label, type Project, renderMarkdown, writerLabels } from './context.js';
 
 export const briefRange: [number, number] = [1925, 1953];
@@ -43,7 +43,7 @@ export function briefFigures(project: Project, town: TownModel, lang: Lang): Rec
 }
 
 /** Markdown and writer options of one brief; the caller parses and writes it. */
-export function briefDocument(project: Project, town: TownModel, lang: Lang) {
+export function briefDocument(project: Project, town: TownModel, lang: Lang, provenance?: Provenance) {
   const file = new VFile({ path: `templates/brief.md.hbs#${town.slug}.${lang}` });
   const state = renderMarkdown(project, 'brief', lang, briefContext(project, town), file);
   const name = town.name[lang];
@@ -56,6 +56,7 @@ export function briefDocument(project: Project, town: TownModel, lang: Lang) {
       lang,
       date: project.date,
       version: project.model.dataset.version,
+      ...(provenance ? { provenance } : {}),
     },
     labels: writerLabels(project, lang, `${name} · ${label(project, lang, 'brief.kind')}`),
     figures: briefFigures(project, town, lang),

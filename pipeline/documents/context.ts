@@ -15,6 +15,15 @@ export interface Project {
   origins: WeakMap<object, Origin>;
   /** The build date: SOURCE_DATE_EPOCH, else the data's release date. */
   date: Date;
+  /** Content hashes of the non-data inputs, for each output's fingerprint. */
+  hashes: {
+    /** By template name (`brief`, `partials/town-facts`…). */
+    templates: Map<string, string>;
+    labels: Record<Lang, string>;
+    /** Every file under templates/ (templates, catalogs, annex specs). */
+    templateDir: string;
+    pipeline: string;
+  };
 }
 
 /** A label with {placeholders} filled from plain values (for metadata and writer labels, not Markdown). */

@@ -1,7 +1,7 @@
 import { VFile } from 'vfile';
 import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawStatusChart } from '../figures/status-chart.js';
-import type { Lang, WriteOptions } from '../write/options.js';
+import type { Lang, Provenance, WriteOptions } from '../write/options.js';
 import { briefContext, briefFigures } from './brief.js';
 import { label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
 
@@ -40,7 +40,7 @@ export function reportFigures(project: Project, lang: Lang) {
 }
 
 /** The report in one language: Markdown plus writer options. */
-export function reportDocument(project: Project, lang: Lang) {
+export function reportDocument(project: Project, lang: Lang, provenance?: Provenance) {
   const file = new VFile({ path: `templates/report.md.hbs#${lang}` });
   const state = renderMarkdown(project, 'report', lang, reportContext(project, lang), file);
   const options: WriteOptions = {
@@ -52,6 +52,7 @@ export function reportDocument(project: Project, lang: Lang) {
       lang,
       date: project.date,
       version: project.model.dataset.version,
+      ...(provenance ? { provenance } : {}),
     },
     labels: writerLabels(project, lang, label(project, lang, 'report.title')),
     figures: reportFigures(project, lang),

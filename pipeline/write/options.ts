@@ -22,6 +22,15 @@ export interface DocumentMeta {
   date: Date;
   /** Data version shown in footers and stored in metadata. */
   version: string;
+  /** Which output this is and the hash of the inputs it was built from, stored in the file for `ek-towns verify`. */
+  provenance?: Provenance;
+}
+
+export interface Provenance {
+  /** The output's path under output/, e.g. `briefs/en/ridder.pdf`. */
+  output: string;
+  /** Hash of everything the output was built from (see pipeline/build/fingerprint.ts). */
+  inputs: string;
 }
 
 /** Words the writers themselves print (running header, footer, TOC title), already in the document's language. */
