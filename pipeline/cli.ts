@@ -3,14 +3,17 @@ import { parseArgs } from 'node:util';
 import { formatMessage } from './diagnostics.js';
 import { build } from './build/run.js';
 import { loadProject } from './build/project.js';
-import { outputGroups } from './build/outputs.js';
+import { outputGroups, planOutputs, projectInputs } from './build/outputs.js';
+import { readManifest } from './build/manifest.js';
+import { verifyFiles } from './build/verify.js';
 import { type ReportLayout, reportLayouts } from './documents/report.js';
 
 const usage = `ek-towns — briefs, a bilingual report and annex tables on the small towns of East Kazakhstan (1925–1953)
 
 Usage:
   ek-towns check [options]          validate sources, label catalogs and templates
-  ek-towns build [options]          validate, then write the outputs under --out
+  ek-towns build [options]          validate, then write the outputs whose inputs changed under --out
+  ek-towns verify FILE…             tell whether PDF/DOCX/XLSX files match the current sources
 
 Options:
   --sources DIR     source data (default: sources)
@@ -53,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return (process.stdout.write(usage), 0);
   if (values.version) return (process.stdout.write('ek-towns 0.1.0\n'), 0);
   const [command, ...rest] = positionals;
+  if (command === 'verify' && rest.length > 0) return verify(rest, values);
   if (rest.length > 0 || (command !== 'check' && command !== 'build')) {
     process.stderr.write(`ek-towns: ${command ? `unknown command "${[command, ...rest].join(' ')}"` : 'missing command'}\n\n${usage}`);
     return 2;
@@ -72,13 +76,25 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'check') {
     const { project, files } = loadProject(paths, process.env);
     for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
-    if (!project) return 1;
+    if (!project || project.broken.length > 0) return 1;
     const { model } = project;
     process.stdout.write(`ok: ${model.towns.length} towns, ${model.stages.length} stages, ${model.references.length} references, ${model.programs.length} programme files (data ${model.dataset.version})\n`);
     return 0;
   }
   const layout = values.layout as ReportLayout;
   return build({ paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], layout, quiet: values.quiet, env: process.env });
+}
+
+function verify(files: string[], values: { sources: string; templates: string; out: string; layout: string }): number {
+  const { project, files: loaded, sources } = loadProject({ sources: values.sources, templates: values.templates }, process.env);
+  if (!project) {
+    for (const message of loaded.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
+    return 1;
+  }
+  const outputs = planOutputs(project, sources, { layout: values.layout as ReportLayout }).map((o) => ({ path: o.path, inputs: o.inputs ?? projectInputs(project) }));
+  const results = verifyFiles(files, outputs, readManifest(values.out).outputs, project.model.dataset.version);
+  for (const result of results) (result.ok ? process.stdout : process.stderr).write(`${result.message}\n`);
+  return results.every((r) => r.ok) ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

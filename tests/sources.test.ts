@@ -35,8 +35,10 @@ describe('loading sources', () => {
   });
 
   it('locates a wrong value with its field path, the expectation and what was found', () => {
-    const { model, messages } = load(replace(ridder, '  - year: 1934', '  - year: 19x4'));
-    expect(model).toBeUndefined();
+    const { model, messages, broken } = load(replace(ridder, '  - year: 1934', '  - year: 19x4'));
+    // A broken town is left out of the model; the other towns would still be built.
+    expect(broken).toEqual([ridder]);
+    expect(model?.towns).toEqual([]);
     expect(messages).toEqual([
       'sources/towns/ridder.yaml:22:11 error: cityStatus[0].year: expected a year between 1700 and 2100, got "19x4"',
     ]);
@@ -115,6 +117,13 @@ describe('loading sources', () => {
       'sources/towns/ridder-copy.yaml:1:7 error: slug: slug "ridder" does not match the file name "ridder-copy.yaml"',
       'sources/towns/ridder.yaml:1:7 error: slug: duplicate slug "ridder" (also in sources/towns/ridder-copy.yaml)',
     ]);
+  });
+
+  it('stops the model only for errors outside town and programme files', () => {
+    const { model, broken } = load(replace('sources/stages.yaml', 'from: 1923', 'from: 19x3'));
+    expect(model).toBeUndefined();
+    expect(broken).toEqual(['sources/stages.yaml']);
+    expect(load((files) => files.delete(ridder)).model).toBeUndefined();
   });
 
   it('reports every problem of every file in one run, and missing files', () => {

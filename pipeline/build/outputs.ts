@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
@@ -50,7 +51,7 @@ function briefInputs(project: Project, town: TownModel, lang: Lang): Record<stri
   const { model, hashes } = project;
   return {
     [`town:${town.slug}`]: hashJson(town),
-    map: hashJson(model.towns.map((t) => ({ slug: t.slug, name: t.name, coordinates: t.coordinates }))),
+    map: hashJson(project.mapTowns),
     stages: hashJson(model.stages),
     region: hashJson(model.region.conclusions),
     references: hashJson(model.references),
@@ -78,7 +79,31 @@ export const outputGroups = ['model', 'briefs', 'report', 'annex'] as const;
 
 export interface PlanOptions { layout: ReportLayout }
 
+/** Raised by an output that cannot be made because a source it needs has errors. */
+export class SkippedOutput extends Error {}
+
+/** An output that needs a broken source file: it fails with that reason, and its earlier file stays. */
+function blocked(path: string, group: Output['group'], files: string[]): Output {
+  return {
+    path, group, inputs: {},
+    produce: () => Promise.reject(new SkippedOutput(`not rebuilt: it needs ${files.join(', ')}, which ${files.length > 1 ? 'have' : 'has'} errors`)),
+  };
+}
+
 export function planOutputs(project: Project, sources: LoadResult, plan: PlanOptions): Output[] {
+  const outputs = plannedOutputs(project, sources, plan);
+  if (project.broken.length === 0) return outputs;
+  // A town's own briefs need its file; everything that covers all towns (the model, the report, the annexes)
+  // needs every town and programme file. Other towns' briefs are still built.
+  const briefsOfBrokenTowns = project.broken.filter((file) => /\/towns\//.test(file)).flatMap((file) =>
+    languages.map((lang) => blocked(`briefs/${lang}/${basename(file, '.yaml')}.pdf`, 'briefs', [file])));
+  return [
+    ...outputs.map((output) => (output.group === 'briefs' ? output : blocked(output.path, output.group, project.broken))),
+    ...briefsOfBrokenTowns,
+  ];
+}
+
+function plannedOutputs(project: Project, sources: LoadResult, plan: PlanOptions): Output[] {
   const outputs: Output[] = [{
     path: 'model.json',
     group: 'model',

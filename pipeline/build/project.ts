@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { VFile } from 'vfile';
 import type { Project } from '../documents/context.js';
 import { createHelpers } from '../render/helpers.js';
@@ -9,11 +9,16 @@ import type { Lang } from '../write/options.js';
 import { hashBytes, hashJson, pipelineVersion } from './fingerprint.js';
 import { loadSources, type LoadResult } from '../sources/load.js';
 import { readSourceTree } from '../sources/read.js';
+import type { Model } from '../sources/model.js';
 
 export interface ProjectPaths { sources: string; templates: string }
 
 /** Reads sources, label catalogs and templates: the filesystem edge before the in-memory core. */
-export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv): { project?: Project; files: VFile[]; sources: LoadResult } {
+/**
+ * `previous` is the last good model (output/model.json): where a town file is broken, its name and position
+ * still go on the other towns' maps.
+ */
+export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previous?: Model): { project?: Project; files: VFile[]; sources: LoadResult } {
   const sources = loadSources(paths.sources, readSourceTree(paths.sources));
   const files = [...sources.files];
   const catalogPath = (lang: string) => join(paths.templates, 'i18n', `${lang}.yaml`);
@@ -29,7 +34,8 @@ export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv): { proj
   const templateFiles = templateTree.filter((f) => f.path.endsWith('.hbs'));
   const { templates, files: templateMessages } = compileTemplates(paths.templates, templateFiles, helpers, labels);
   files.push(...templateMessages);
-  if (files.some((f) => f.messages.some((m) => m.fatal))) return { files, sources };
+  const broken = new Set(sources.broken);
+  if (files.some((f) => !broken.has(f.path) && f.messages.some((m) => m.fatal))) return { files, sources };
   const hashes = {
     templates: new Map(templateFiles.map((f) => [templateName(paths.templates, f.path), hashBytes(f.bytes)])),
     labels: Object.fromEntries(languages.map((lang) => [lang, hashBytes(catalogs[lang].bytes)])) as Record<Lang, string>,
@@ -37,7 +43,13 @@ export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv): { proj
     pipeline: pipelineVersion(),
   };
   const date = buildDate(sources.model.dataset.date, env);
-  return { project: { model: sources.model, labels, templates, helpers, origins: sources.origins, date, hashes }, files, sources };
+  const { model } = sources;
+  const brokenSlugs = new Set(sources.broken.map((path) => basename(path, '.yaml')));
+  const mapTowns = [
+    ...model.towns,
+    ...(previous?.towns ?? []).filter((t) => brokenSlugs.has(t.slug) && !model.towns.some((m) => m.slug === t.slug)),
+  ].map((t) => ({ slug: t.slug, name: t.name, coordinates: t.coordinates })).sort((a, b) => (a.slug < b.slug ? -1 : 1));
+  return { project: { model, labels, templates, helpers, origins: sources.origins, date, hashes, broken: sources.broken, mapTowns }, files, sources };
 }
 
 /** SOURCE_DATE_EPOCH (seconds) when set, as reproducible-builds.org defines it; else the data's release date. */

@@ -1,11 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatMessage } from '../diagnostics.js';
+import type { Model } from '../sources/model.js';
 import { DiagnosticsError } from '../diagnostics.js';
-import { type Output, type outputGroups, planOutputs, projectInputs } from './outputs.js';
+import { type Output, type outputGroups, planOutputs, projectInputs, SkippedOutput } from './outputs.js';
 import { combine, hashBytes } from './fingerprint.js';
 import { fileState, readManifest, recordOf, writeManifest } from './manifest.js';
 import { writeOutput } from './output.js';
 import { loadProject, type ProjectPaths } from './project.js';
 import type { ReportLayout } from '../documents/report.js';
+
+/** The last good model, if an earlier build wrote one: the fallback for a broken town on the maps. */
+function readPreviousModel(outDir: string): Model | undefined {
+  try {
+    return JSON.parse(readFileSync(join(outDir, 'model.json'), 'utf8')) as Model;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface BuildOptions {
   paths: ProjectPaths;
@@ -23,7 +35,7 @@ export interface BuildOptions {
  */
 export async function build(options: BuildOptions): Promise<number> {
   const log = (line: string) => options.quiet || process.stdout.write(`${line}\n`);
-  const { project, files, sources } = loadProject(options.paths, options.env);
+  const { project, files, sources } = loadProject(options.paths, options.env, readPreviousModel(options.outDir));
   for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
   if (!project) {
     process.stderr.write('build stopped: fix the errors above; earlier outputs were left as they were\n');
@@ -51,6 +63,10 @@ export async function build(options: BuildOptions): Promise<number> {
       written++;
       log(`wrote ${options.outDir}/${output.path}`);
     } catch (error) {
+      if (error instanceof SkippedOutput) {
+        failed.push({ output, reason: `${error.message}; the previous file, if any, was kept` });
+        continue;
+      }
       const text = error instanceof DiagnosticsError ? error.message : String((error as Error).stack ?? error);
       process.stderr.write(`${text}\n`);
       failed.push({ output, reason: 'see the errors above; the previous file, if any, was kept' });

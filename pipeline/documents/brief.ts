@@ -34,7 +34,7 @@ export function briefFigures(project: Project, town: TownModel, lang: Lang): Rec
     yearLabel: label(project, lang, 'timeline.years'),
   });
   const map = drawLocatorMap({
-    towns: model.towns.map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
+    towns: project.mapTowns.map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
     highlight: town.slug,
     sourceNote: 'Natural Earth (world-atlas)',
     size: { width: 400, height: 290 },

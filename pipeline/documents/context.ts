@@ -3,7 +3,7 @@ import type { Helpers, RenderState } from '../render/helpers.js';
 import type { Labels } from '../render/labels.js';
 import type { Template } from '../render/templates.js';
 import type { Origin } from '../sources/load.js';
-import type { Model } from '../sources/model.js';
+import type { Model, TownModel } from '../sources/model.js';
 import type { Lang, WriterLabels } from '../write/options.js';
 
 /** Everything a document needs, loaded once per build. */
@@ -15,6 +15,10 @@ export interface Project {
   origins: WeakMap<object, Origin>;
   /** The build date: SOURCE_DATE_EPOCH, else the data's release date. */
   date: Date;
+  /** Town and programme files with errors, left out of the model (see LoadResult.broken). */
+  broken: string[];
+  /** Every town on the locator maps: the model's, plus the last good data of a broken town file. */
+  mapTowns: Pick<TownModel, 'slug' | 'name' | 'coordinates'>[];
   /** Content hashes of the non-data inputs, for each output's fingerprint. */
   hashes: {
     /** By template name (`brief`, `partials/town-facts`…). */

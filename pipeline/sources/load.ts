@@ -21,6 +21,11 @@ export interface LoadResult {
   sources: Map<string, YamlSource>;
   /** The file and field path of every object in the model (bilingual texts, events…). */
   origins: WeakMap<object, Origin>;
+  /**
+   * Town and programme files with errors. They are left out of the model and everything else is still built;
+   * outputs that need them fail (see pipeline/build/outputs.ts). An error anywhere else stops the build.
+   */
+  broken: string[];
 }
 
 /** Where an object of the model was written: a source file and the field path inside it. */
@@ -105,18 +110,21 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
 
   const origins = new WeakMap<object, Origin>();
   for (const { file, data } of valid) indexOrigins(data, file, [], origins);
-  if (files.some((f) => f.messages.some((m) => m.fatal))) return { files, sources, origins };
+  const failedFiles = files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path);
+  const isolatable = (path: string) => inputs.some((i) => i.path === path) && /^\/(towns|programs)\/[^/]+\.yaml$/.test(path.slice(root.length));
+  if (failedFiles.some((path) => !isolatable(path))) return { files, sources, origins, broken: failedFiles };
+  const broken = new Set(failedFiles);
   const region = one<schema.Region>('region')!;
   const dataset = one<z.infer<typeof schema.datasetFile>>('dataset')!;
   const model: Model = {
     dataset: dataset.data,
     region: region.data,
     stages: stages!.data.stages,
-    towns: towns.map((t) => toTownModel(t.data)),
+    towns: towns.filter((t) => !broken.has(t.file)).map((t) => toTownModel(t.data)),
     references: references!.data.references,
-    programs: programs.map((p) => p.data),
+    programs: programs.filter((p) => !broken.has(p.file)).map((p) => p.data),
   };
-  return { model, files, sources, origins };
+  return { model, files, sources, origins, broken: [...broken] };
 }
 
 function indexOrigins(value: unknown, file: string, path: (string | number)[], origins: WeakMap<object, Origin>): void {

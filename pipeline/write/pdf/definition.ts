@@ -21,8 +21,12 @@ export function toPdfDefinition(tree: Root, options: WriteOptions): TDocumentDef
   const content = [...blocks([tree], ctx), ...notesSection(tree, ctx)];
   throwIfFatal(options.file);
   const { meta, labels } = options;
-  // A custom entry of the PDF info dictionary (pdfmake passes unknown keys through to pdfkit as they are).
-  const dataVersion = { DataVersion: meta.version };
+  // Custom entries of the PDF info dictionary (pdfmake passes unknown keys through to pdfkit as they are):
+  // the data version, and which output this is and what it was built from, for `ek-towns verify`.
+  const custom = {
+    DataVersion: meta.version,
+    ...(meta.provenance ? { EkTownsOutput: meta.provenance.output, EkTownsInputs: meta.provenance.inputs } : {}),
+  };
   return {
     pageSize: 'A4',
     pageOrientation: 'portrait',
@@ -40,7 +44,7 @@ export function toPdfDefinition(tree: Root, options: WriteOptions): TDocumentDef
       // Fixed dates: they also feed the file identifier, so the same input gives the same bytes.
       creationDate: meta.date,
       modDate: meta.date,
-      ...dataVersion,
+      ...custom,
     },
     defaultStyle,
     styles,

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
+import type { Provenance } from '../write/options.js';
+import { combine } from './fingerprint.js';
+
+/**
+ * The provenance a file carries: PDF info entries (EkTownsOutput, EkTownsInputs), or the DOCX/XLSX custom
+ * properties of the same names. Undefined when the file has none (not made by ek-towns, or too old).
+ */
+export function readProvenance(path: string): Provenance | undefined {
+  const bytes = readFileSync(path);
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return pdfProvenance(bytes.toString('latin1'));
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+    const entries = unzipSync(bytes, { filter: (file) => file.name === 'docProps/custom.xml' });
+    const custom = entries['docProps/custom.xml'];
+    return custom ? customPropertyProvenance(strFromU8(custom)) : undefined;
+  }
+  return undefined;
+}
+
+function pdfProvenance(pdf: string): Provenance | undefined {
+  // pdfkit writes the info entries as uncompressed indirect objects holding ASCII string literals
+  // (our values are paths and hex hashes).
+  const value = (key: string) => {
+    const ref = new RegExp(`/${key} (\\d+) 0 R`).exec(pdf)?.[1];
+    const direct = new RegExp(`/${key} \\(([^)]*)\\)`).exec(pdf)?.[1];
+    if (direct !== undefined || !ref) return direct;
+    return new RegExp(`(?:^|\\s)${ref} 0 obj\\s*\\(([^)]*)\\)\\s*endobj`).exec(pdf)?.[1];
+  };
+  const output = value('EkTownsOutput');
+  const inputs = value('EkTownsInputs');
+  return output && inputs ? { output, inputs } : undefined;
+}
+
+function customPropertyProvenance(xml: string): Provenance | undefined {
+  const value = (name: string) => new RegExp(`name="${name}"[^>]*>\\s*<vt:lpwstr>([^<]*)</vt:lpwstr>`).exec(xml)?.[1];
+  const output = value('EkTownsOutput');
+  const inputs = value('EkTownsInputs');
+  return output && inputs ? { output, inputs } : undefined;
+}
+
+export interface VerifyResult {
+  path: string;
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Does each file match the current sources? Compares the input hash the file carries with the hash the
+ * current sources, templates and code give for that output. Names which inputs changed when the manifest
+ * of the output folder still knows what the file was built from.
+ */
+export function verifyFiles(
+  files: string[],
+  outputs: { path: string; inputs: Record<string, string> }[],
+  recorded: Record<string, { inputs: Record<string, string> } | undefined>,
+  dataVersion: string,
+): VerifyResult[] {
+  return files.map((path) => {
+    const provenance = readProvenance(path);
+    if (!provenance) return { path, ok: false, message: `${path}: carries no ek-towns provenance (not built by ek-towns, or by an older version)` };
+    const output = outputs.find((o) => o.path === provenance.output);
+    if (!output) return { path, ok: false, message: `${path}: was built as ${provenance.output}, which the current sources no longer produce` };
+    const current = combine(output.inputs);
+    if (current === provenance.inputs) {
+      return { path, ok: true, message: `${path}: matches the current sources (data ${dataVersion}, inputs ${current})` };
+    }
+    const before = recorded[provenance.output];
+    const changed = before && combine(before.inputs) === provenance.inputs
+      ? Object.keys({ ...before.inputs, ...output.inputs }).filter((key) => before.inputs[key] !== output.inputs[key])
+      : [];
+    const which = changed.length > 0 ? `; changed since: ${changed.join(', ')}` : '';
+    return { path, ok: false, message: `${path}: does NOT match the current sources: built from inputs ${provenance.inputs}, the current sources give ${current}${which}` };
+  });
+}
