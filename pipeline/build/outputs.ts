@@ -12,7 +12,9 @@ import { markdownToTree } from '../markdown/index.js';
 import type { RenderState } from '../render/helpers.js';
 import { traceMessage } from '../render/trace.js';
 import type { LoadResult } from '../sources/load.js';
-import type { TownModel } from '../sources/model.js';
+import type { Model, TownModel } from '../sources/model.js';
+import { changesMarkdown, describeChanges } from './changes.js';
+import { previewDocument } from '../documents/preview.js';
 import type { Lang, Provenance, WriteOptions } from '../write/options.js';
 import { hashJson } from './fingerprint.js';
 import { languages } from '../render/labels.js';
@@ -20,7 +22,7 @@ import { languages } from '../render/labels.js';
 /** One file the build writes, and how to make its bytes in memory. */
 export interface Output {
   path: string;
-  group: 'model' | 'briefs' | 'report' | 'annex';
+  group: (typeof outputGroups)[number];
   /**
    * Hashes of exactly what the output reads (data records, templates, labels, code), by name: the output is
    * rebuilt when one changes. Without it, the whole project counts (see projectInputs).
@@ -75,9 +77,13 @@ function reportInputs(project: Project, layout: ReportLayout | 'html'): Record<s
   };
 }
 
-export const outputGroups = ['model', 'briefs', 'report', 'annex'] as const;
+export const outputGroups = ['model', 'briefs', 'report', 'annex', 'preview'] as const;
 
-export interface PlanOptions { layout: ReportLayout }
+export interface PlanOptions {
+  layout: ReportLayout;
+  /** The model of the previous build, for the change report. */
+  previous?: Model;
+}
 
 /** Raised by an output that cannot be made because a source it needs has errors. */
 export class SkippedOutput extends Error {}
@@ -141,6 +147,27 @@ function plannedOutputs(project: Project, sources: LoadResult, plan: PlanOptions
     });
   }
   outputs.push(...annexOutputs(project, sources, traced));
+
+  // Rebuilt only when the model changes, so a no-op build leaves them alone; they compare with the model
+  // of the build before.
+  const changes = describeChanges(plan.previous, project.model);
+  const modelHash = hashJson(project.model);
+  outputs.push({
+    path: 'CHANGES.md',
+    group: 'model',
+    inputs: { model: modelHash, pipeline: project.hashes.pipeline },
+    produce: async () => ({ bytes: Buffer.from(changesMarkdown(changes)), messages: [] }),
+  });
+  const paths = outputs.map((o) => o.path);
+  outputs.push({
+    path: 'html/index.html',
+    group: 'preview',
+    inputs: { model: modelHash, outputs: hashJson(paths), labels: project.hashes.labels.en, template: templateInputs(project, 'index'), pipeline: project.hashes.pipeline },
+    produce: (provenance) => traced(project, sources, 'en', () => previewDocument(project, paths, changes), async (tree, options) => {
+      const { writeHtml } = await import('../write/html/index.js');
+      return writeHtml(tree, { ...options, meta: { ...options.meta, provenance } });
+    }),
+  });
   return outputs;
 }
 

@@ -35,13 +35,14 @@ export interface BuildOptions {
  */
 export async function build(options: BuildOptions): Promise<number> {
   const log = (line: string) => options.quiet || process.stdout.write(`${line}\n`);
-  const { project, files, sources } = loadProject(options.paths, options.env, readPreviousModel(options.outDir));
+  const previous = readPreviousModel(options.outDir);
+  const { project, files, sources } = loadProject(options.paths, options.env, previous);
   for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
   if (!project) {
     process.stderr.write('build stopped: fix the errors above; earlier outputs were left as they were\n');
     return 1;
   }
-  const outputs = planOutputs(project, sources, { layout: options.layout }).filter((o) => options.groups.includes(o.group));
+  const outputs = planOutputs(project, sources, { layout: options.layout, ...(previous ? { previous } : {}) }).filter((o) => options.groups.includes(o.group));
   const manifest = readManifest(options.outDir);
   const failed: { output: Output; reason: string }[] = [];
   let written = 0;

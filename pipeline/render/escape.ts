@@ -32,9 +32,10 @@ export function escapeLabel(value: string): string {
   return markdown.trim().slice(':x['.length, -1);
 }
 
-const safeUrl = /^(https?:|mailto:|#)/i;
+// http(s), mailto, #id, or a relative path (no scheme: nothing before a colon but path characters).
+const safeUrl = /^(https?:|mailto:|#|\.{0,2}\/?[\w.-]+(\/[\w.-]+)*$)/i;
 
-/** A link whose text and URL come from data; a URL other than http(s), mailto or `#id` is refused. */
+/** A link whose text and URL come from data; a URL other than http(s), mailto, `#id` or a relative path is refused. */
 export function escapeLink(text: string, url: string): string | undefined {
   if (!safeUrl.test(url)) return undefined;
   return toMarkdown({ type: 'paragraph', children: [{ type: 'link', url, children: [{ type: 'text', value: oneLine(text) }] }] }, syntax).trim();

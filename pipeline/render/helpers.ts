@@ -146,6 +146,13 @@ export function createHelpers(references: Reference[], labels: Labels, origins: 
       const texts = items.map((item) => escapeText(pick(item, loc, 'list').text));
       return emit(new Intl.ListFormat(locales[state.lang], { type: 'conjunction' }).format(texts), loc);
     },
+    /** {{link text url}}: a link from data; only http(s), mailto, #id and relative paths are allowed. */
+    link: (text: unknown, url: unknown, ...rest: unknown[]) => {
+      const { loc } = options(rest);
+      const markdown = typeof url === 'string' ? escapeLink(pick(text, loc, 'link').text, url) : undefined;
+      if (!markdown) throw new TemplateFault(`{{link}} refuses the URL ${JSON.stringify(url)}`, loc);
+      return emit(markdown, loc);
+    },
     eq: (a: unknown, b: unknown) => a === b,
     /** Like the built-in, but a missing list is an error (a misspelt field), not silently nothing. */
     each: (context: unknown, ...rest: unknown[]) => {
