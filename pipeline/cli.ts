@@ -1,5 +1,11 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { loadSources } from './sources/load.js';
+import { readSourceTree } from './sources/read.js';
+import { lockFileName } from './sources/translations.js';
 import { formatMessage } from './diagnostics.js';
 import { build } from './build/run.js';
 import { loadProject } from './build/project.js';
@@ -14,6 +20,7 @@ Usage:
   ek-towns check [options]          validate sources, label catalogs and templates
   ek-towns build [options]          validate, then write the outputs whose inputs changed under --out
   ek-towns verify FILE…             tell whether PDF/DOCX/XLSX files match the current sources
+  ek-towns confirm-translations     after reviewing the Spanish, record the English each translation matches
 
 Options:
   --sources DIR     source data (default: sources)
@@ -57,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.version) return (process.stdout.write('ek-towns 0.1.0\n'), 0);
   const [command, ...rest] = positionals;
   if (command === 'verify' && rest.length > 0) return verify(rest, values);
+  if (command === 'confirm-translations' && rest.length === 0) return confirmTranslations(values.sources);
   if (rest.length > 0 || (command !== 'check' && command !== 'build')) {
     process.stderr.write(`ek-towns: ${command ? `unknown command "${[command, ...rest].join(' ')}"` : 'missing command'}\n\n${usage}`);
     return 2;
@@ -74,10 +82,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const paths = { sources: values.sources, templates: values.templates };
   if (command === 'check') {
-    const { project, files } = loadProject(paths, process.env);
+    const { project, files, sources: loadedSources } = loadProject(paths, process.env);
     for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
     if (!project || project.broken.length > 0) return 1;
     const { model } = project;
+    const { unconfirmedTranslations } = loadedSources;
+    if (unconfirmedTranslations > 0) {
+      process.stdout.write(`note: ${unconfirmedTranslations} Spanish texts are not yet confirmed; after review, run \`ek-towns confirm-translations\`\n`);
+    }
     process.stdout.write(`ok: ${model.towns.length} towns, ${model.stages.length} stages, ${model.references.length} references, ${model.programs.length} programme files (data ${model.dataset.version})\n`);
     return 0;
   }
@@ -95,6 +107,20 @@ function verify(files: string[], values: { sources: string; templates: string; o
   const results = verifyFiles(files, outputs, readManifest(values.out).outputs, project.model.dataset.version);
   for (const result of results) (result.ok ? process.stdout : process.stderr).write(`${result.message}\n`);
   return results.every((r) => r.ok) ? 0 : 1;
+}
+
+/** Writes sources/translations.lock.yaml from the current, valid sources. */
+function confirmTranslations(sourcesDir: string): number {
+  const result = loadSources(sourcesDir, readSourceTree(sourcesDir));
+  const errors = result.files.flatMap((f) => f.messages.filter((m) => m.fatal));
+  for (const message of errors) process.stderr.write(`${formatMessage(message)}\n`);
+  if (errors.length > 0 || !result.model) return 1;
+  const header = '# Written by `ek-towns confirm-translations`: for each bilingual text, a hash of the English its Spanish\n'
+    + '# translation was reviewed against. `ek-towns check` warns where the English has changed since.\n';
+  writeFileSync(join(sourcesDir, lockFileName), header + stringify(result.confirmedLock, { sortMapEntries: true }));
+  const count = Object.values(result.confirmedLock).reduce((n, texts) => n + Object.keys(texts).length, 0);
+  process.stdout.write(`confirmed ${count} translations in ${join(sourcesDir, lockFileName)}\n`);
+  return 0;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,8 +1,9 @@
 import { VFile } from 'vfile';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { crossCheck } from './cross-check.js';
 import { type Model, toTownModel } from './model.js';
 import * as schema from './schema.js';
+import { checkTranslations, currentLock, lockFileName, type TranslationLock } from './translations.js';
 import { readYaml, type YamlSource } from './yaml-file.js';
 import { describeIssues, formatFieldPath } from './zod-messages.js';
 
@@ -26,13 +27,19 @@ export interface LoadResult {
    * outputs that need them fail (see pipeline/build/outputs.ts). An error anywhere else stops the build.
    */
   broken: string[];
+  /** Bilingual texts whose Spanish was never confirmed (see translations.ts). */
+  unconfirmedTranslations: number;
+  /** The translation lock as `confirm-translations` would write it now. */
+  confirmedLock: TranslationLock;
 }
 
 /** Where an object of the model was written: a source file and the field path inside it. */
 export interface Origin { file: string; path: (string | number)[] }
 
-type Role = 'dataset' | 'region' | 'stages' | 'references' | 'town' | 'program';
+type Role = 'dataset' | 'region' | 'stages' | 'references' | 'town' | 'program' | 'lock';
+const lockSchema = z.record(z.string(), z.record(z.string(), z.string()));
 const schemas: Record<Role, z.ZodType> = {
+  lock: lockSchema,
   dataset: schema.datasetFile,
   region: schema.regionFile,
   stages: schema.stagesFile,
@@ -42,6 +49,7 @@ const schemas: Record<Role, z.ZodType> = {
 };
 const singleFiles: Record<string, Role> = {
   'dataset.yaml': 'dataset', 'region.yaml': 'region', 'stages.yaml': 'stages', 'references.yaml': 'references',
+  [lockFileName]: 'lock',
 };
 
 function roleOf(relative: string): Role | undefined {
@@ -82,7 +90,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
   }
 
   const present = new Set(files.map((f) => roleOf(f.path.slice(root.length + 1))));
-  const missing = Object.entries(singleFiles).filter(([, role]) => !present.has(role)).map(([name]) => `${root}/${name}`);
+  const missing = Object.entries(singleFiles).filter(([, role]) => role !== 'lock' && !present.has(role)).map(([name]) => `${root}/${name}`);
   if (!present.has('town')) missing.push(`${root}/towns/*.yaml`);
   for (const path of missing) {
     const file = new VFile({ path });
@@ -101,18 +109,27 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     stages: stages && { file: stages.file, stages: stages.data.stages },
     references: references && { file: references.file, references: references.data.references },
     programs: programs.map((p) => ({ file: p.file, program: p.data })),
-    cited: valid.filter((v) => v.role !== 'references').map((v) => ({ file: v.file, value: v.data })),
+    cited: valid.filter((v) => v.role !== 'references' && v.role !== 'lock').map((v) => ({ file: v.file, value: v.data })),
   });
   for (const problem of problems) {
     const file = files.find((f) => f.path === problem.file)!;
     fatal(file, sources.get(problem.file)!, problem.path, problem.at, problem.reason);
   }
 
+  const data = valid.filter((v) => v.role !== 'lock');
+  const relative = (path: string) => path.slice(root.length + 1);
+  const lock = (one<TranslationLock>('lock')?.data ?? {});
+  const { unconfirmed } = checkTranslations(
+    data.map((v) => ({ relative: relative(v.file), file: files.find((f) => f.path === v.file)!, source: sources.get(v.file)!, data: v.data })),
+    lock,
+  );
+  const confirmedLock = currentLock(data.map((v) => ({ relative: relative(v.file), data: v.data })));
+  const translations = { unconfirmedTranslations: unconfirmed, confirmedLock };
   const origins = new WeakMap<object, Origin>();
-  for (const { file, data } of valid) indexOrigins(data, file, [], origins);
+  for (const { file, data: value } of data) indexOrigins(value, file, [], origins);
   const failedFiles = files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path);
   const isolatable = (path: string) => inputs.some((i) => i.path === path) && /^\/(towns|programs)\/[^/]+\.yaml$/.test(path.slice(root.length));
-  if (failedFiles.some((path) => !isolatable(path))) return { files, sources, origins, broken: failedFiles };
+  if (failedFiles.some((path) => !isolatable(path))) return { files, sources, origins, broken: failedFiles, ...translations };
   const broken = new Set(failedFiles);
   const region = one<schema.Region>('region')!;
   const dataset = one<z.infer<typeof schema.datasetFile>>('dataset')!;
@@ -124,7 +141,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     references: references!.data.references,
     programs: programs.filter((p) => !broken.has(p.file)).map((p) => p.data),
   };
-  return { model, files, sources, origins, broken: [...broken] };
+  return { model, files, sources, origins, broken: [...broken], ...translations };
 }
 
 function indexOrigins(value: unknown, file: string, path: (string | number)[], origins: WeakMap<object, Origin>): void {
