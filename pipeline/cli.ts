@@ -8,6 +8,7 @@ import { readSourceTree } from './sources/read.js';
 import { lockFileName } from './sources/translations.js';
 import { formatMessage } from './diagnostics.js';
 import { build } from './build/run.js';
+import { watch } from './build/watch.js';
 import { loadProject } from './build/project.js';
 import { outputGroups, planOutputs, projectInputs } from './build/outputs.js';
 import { readManifest } from './build/manifest.js';
@@ -19,6 +20,7 @@ const usage = `ek-towns — briefs, a bilingual report and annex tables on the s
 Usage:
   ek-towns check [options]          validate sources, label catalogs and templates
   ek-towns build [options]          validate, then write the outputs whose inputs changed under --out
+  ek-towns watch [options]          build, then rebuild whenever a source or template is saved (Ctrl-C stops)
   ek-towns verify FILE…             tell whether PDF/DOCX/XLSX files match the current sources
   ek-towns confirm-translations     after reviewing the Spanish, record the English each translation matches
 
@@ -65,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   if (command === 'verify' && rest.length > 0) return verify(rest, values);
   if (command === 'confirm-translations' && rest.length === 0) return confirmTranslations(values.sources);
-  if (rest.length > 0 || (command !== 'check' && command !== 'build')) {
+  if (rest.length > 0 || (command !== 'check' && command !== 'build' && command !== 'watch')) {
     process.stderr.write(`ek-towns: ${command ? `unknown command "${[command, ...rest].join(' ')}"` : 'missing command'}\n\n${usage}`);
     return 2;
   }
@@ -94,7 +96,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const layout = values.layout as ReportLayout;
-  return build({ paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], layout, quiet: values.quiet, env: process.env });
+  const options = { paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], layout, quiet: values.quiet, env: process.env };
+  if (command === 'watch') return watch(options);
+  return (await build(options)).code;
 }
 
 function verify(files: string[], values: { sources: string; templates: string; out: string; layout: string }): number {

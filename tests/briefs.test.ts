@@ -24,7 +24,7 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const outDir = mkdtempSync(join(tmpdir(), 'ek-briefs-'));
     outDirs.push(outDir);
-    expect(await build({ paths, outDir, groups: ['briefs'], layout: 'separate', quiet: true, env: {} })).toBe(0);
+    expect((await build({ paths, outDir, groups: ["briefs"], layout: "separate", quiet: true, env: {} })).code).toBe(0);
   }
 }, 300_000);
 

@@ -33,20 +33,32 @@ export interface BuildOptions {
  * atomically. One output's failure does not stop the others; a failed output's earlier file stays as it was.
  * A file in the output folder that the pipeline did not write is never overwritten. Returns the exit code.
  */
-export async function build(options: BuildOptions): Promise<number> {
-  const log = (line: string) => options.quiet || process.stdout.write(`${line}\n`);
+export interface BuildResult {
+  code: 0 | 1;
+  written: number;
+  upToDate: number;
+  failed: string[];
+  summary: string;
+}
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const progress = createProgress(options.quiet);
+  const log = (line: string) => progress.line(line);
+  const warn = (text: string) => (progress.done(), process.stderr.write(`${text}\n`));
   const previous = readPreviousModel(options.outDir);
   const { project, files, sources } = loadProject(options.paths, options.env, previous);
   for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
   if (!project) {
-    process.stderr.write('build stopped: fix the errors above; earlier outputs were left as they were\n');
-    return 1;
+    const summary = 'build stopped: fix the errors above; earlier outputs were left as they were';
+    process.stderr.write(`${summary}\n`);
+    return { code: 1, written: 0, upToDate: 0, failed: [], summary };
   }
   const outputs = planOutputs(project, sources, { layout: options.layout, ...(previous ? { previous } : {}) }).filter((o) => options.groups.includes(o.group));
   const manifest = readManifest(options.outDir);
   const failed: { output: Output; reason: string }[] = [];
   let written = 0;
-  for (const output of outputs) {
+  for (const [index, output] of outputs.entries()) {
+    progress.update(index, outputs.length, output.path);
     const inputs = output.inputs ?? projectInputs(project);
     const inputHash = combine(inputs);
     const record = manifest.outputs[output.path];
@@ -58,7 +70,7 @@ export async function build(options: BuildOptions): Promise<number> {
     }
     try {
       const { bytes, messages } = await output.produce({ output: output.path, inputs: inputHash });
-      for (const message of messages) process.stderr.write(`${formatMessage(message)}\n`);
+      for (const message of messages) warn(formatMessage(message));
       writeOutput(options.outDir, output.path, bytes);
       manifest.outputs[output.path] = recordOf(options.outDir, output.path, inputs, inputHash, hashBytes(bytes));
       written++;
@@ -69,16 +81,46 @@ export async function build(options: BuildOptions): Promise<number> {
         continue;
       }
       const text = error instanceof DiagnosticsError ? error.message : String((error as Error).stack ?? error);
-      process.stderr.write(`${text}\n`);
+      warn(text);
       failed.push({ output, reason: 'see the errors above; the previous file, if any, was kept' });
     }
   }
+  progress.done();
   if (written > 0) writeManifest(options.outDir, manifest);
   for (const { output, reason } of failed) process.stderr.write(`failed: ${options.outDir}/${output.path}: ${reason}\n`);
   const upToDate = outputs.length - written - failed.length;
   const summary = written === 0 && failed.length === 0
     ? `nothing to do: ${outputs.length} outputs up to date`
     : `${written} written, ${upToDate} up to date${failed.length ? `, ${failed.length} failed` : ''}`;
-  process.stdout.write(`${summary}\n`);
-  return failed.length > 0 ? 1 : 0;
+  if (!options.quiet) process.stdout.write(`${summary}\n`);
+  return { code: failed.length > 0 ? 1 : 0, written, upToDate, failed: failed.map((f) => f.output.path), summary };
+}
+
+/**
+ * On a terminal, one self-updating line: a bar, outputs done / total, the current item. In CI, in a pipe or
+ * with --quiet, plain lines (and with --quiet, none but problems).
+ */
+function createProgress(quiet: boolean) {
+  const live = !quiet && process.stdout.isTTY === true && !process.env.CI;
+  let shown = false;
+  const clear = () => {
+    if (shown) process.stdout.write('\r\x1b[K');
+    shown = false;
+  };
+  return {
+    update(done: number, total: number, current: string) {
+      if (!live) return;
+      const width = 24;
+      const filled = Math.round((done / Math.max(total, 1)) * width);
+      clear();
+      process.stdout.write(`[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${current}`.slice(0, process.stdout.columns ?? 100));
+      shown = true;
+    },
+    line(text: string) {
+      if (quiet) return;
+      clear();
+      if (!live) process.stdout.write(`${text}\n`);
+    },
+    done: clear,
+  };
 }
