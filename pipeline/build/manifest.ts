@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { hashBytes } from './fingerprint.js';
 import { writeOutput } from './output.js';
 
 export const manifestName = 'manifest.json';
@@ -40,16 +41,28 @@ export function writeManifest(outDir: string, manifest: Manifest): void {
 
 export type FileState = 'missing' | 'as-recorded' | 'changed' | 'foreign';
 
-/** Is the file on disk the one we recorded (cheap: size and mtime), one we wrote then someone changed, or not ours? */
+/**
+ * Is the file on disk the one we recorded, one we wrote that someone changed since, or not ours at all?
+ * Size and mtime answer cheaply; the content hash decides when the mtime is unknown (the build was
+ * interrupted between recording the output and renaming it into place).
+ */
 export function fileState(outDir: string, path: string, record: OutputRecord | undefined): FileState {
   const full = join(outDir, path);
   if (!existsSync(full)) return 'missing';
   if (!record) return 'foreign';
   const stat = statSync(full);
-  return stat.size === record.size && stat.mtimeMs === record.mtimeMs ? 'as-recorded' : 'changed';
+  if (stat.size !== record.size) return 'changed';
+  if (stat.mtimeMs === record.mtimeMs) return 'as-recorded';
+  if (hashBytes(readFileSync(full)) !== record.sha256) return 'changed';
+  record.mtimeMs = stat.mtimeMs;
+  return 'as-recorded';
 }
 
-export function recordOf(outDir: string, path: string, inputs: Record<string, string>, inputHash: string, sha256: string): OutputRecord {
-  const stat = statSync(join(outDir, path));
-  return { inputHash, inputs, sha256, size: stat.size, mtimeMs: stat.mtimeMs };
+/** The record of an output about to be written; its mtime is filled in once the file is in place. */
+export function recordOf(bytes: Uint8Array, inputs: Record<string, string>, inputHash: string): OutputRecord {
+  return { inputHash, inputs, sha256: hashBytes(bytes), size: bytes.length, mtimeMs: 0 };
+}
+
+export function settleMtime(outDir: string, path: string, record: OutputRecord): void {
+  record.mtimeMs = statSync(join(outDir, path)).mtimeMs;
 }

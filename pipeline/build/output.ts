@@ -1,5 +1,8 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+
+/** The temp file being written right now, so a signal handler can remove it. */
+let pendingTemp: string | undefined;
 
 /** The one way the pipeline writes a file: inside the output folder, atomically (temp file + rename). */
 export function writeOutput(outDir: string, path: string, bytes: Uint8Array): void {
@@ -7,12 +10,62 @@ export function writeOutput(outDir: string, path: string, bytes: Uint8Array): vo
   const root = resolve(outDir);
   if (!target.startsWith(root + sep)) throw new Error(`refusing to write outside ${outDir}: ${path}`);
   mkdirSync(dirname(target), { recursive: true });
-  const temp = `${dirname(target)}/.${relative(dirname(target), target)}.${process.pid}.tmp`;
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  pendingTemp = temp;
   try {
     writeFileSync(temp, bytes);
     renameSync(temp, target);
-  } catch (error) {
+  } finally {
     rmSync(temp, { force: true });
-    throw error;
+    pendingTemp = undefined;
   }
+}
+
+const lockName = '.ek-towns.lock';
+
+/**
+ * One build at a time per output folder: a second one refuses with a clear message instead of interleaving
+ * writes. A lock left by a process that no longer runs (killed) is taken over.
+ */
+export function lockOutput(outDir: string): { release(): void } | { heldBy: number } {
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, lockName);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return { release: () => rmSync(path, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(path, 'utf8'));
+      if (holder && holder !== process.pid && isRunning(holder)) return { heldBy: holder };
+      rmSync(path, { force: true });
+    }
+  }
+  return { heldBy: Number(existsSync(path) ? readFileSync(path, 'utf8') : 0) };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * On SIGINT/SIGTERM: remove the temp file being written and release the lock, then exit (130/143). Outputs
+ * already written are whole (renamed into place) and recorded in the manifest.
+ */
+export function onInterrupt(release: () => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (pendingTemp) rmSync(pendingTemp, { force: true });
+    release();
+    process.stderr.write(`\ninterrupted (${signal}): finished outputs are kept, the one in progress was discarded\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', handler).on('SIGTERM', handler);
+  return () => process.off('SIGINT', handler).off('SIGTERM', handler);
 }

@@ -4,9 +4,11 @@ import { formatMessage } from '../diagnostics.js';
 import type { Model } from '../sources/model.js';
 import { DiagnosticsError } from '../diagnostics.js';
 import { type Output, type outputGroups, planOutputs, projectInputs, SkippedOutput } from './outputs.js';
-import { combine, hashBytes } from './fingerprint.js';
-import { fileState, readManifest, recordOf, writeManifest } from './manifest.js';
-import { writeOutput } from './output.js';
+import { combine } from './fingerprint.js';
+import { fileState, readManifest, recordOf, settleMtime, writeManifest } from './manifest.js';
+import { lockOutput, onInterrupt, writeOutput } from './output.js';
+import type { Project } from '../documents/context.js';
+import type { LoadResult } from '../sources/load.js';
 import { loadProject, type ProjectPaths } from './project.js';
 import type { ReportLayout } from '../documents/report.js';
 
@@ -43,8 +45,6 @@ export interface BuildResult {
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const progress = createProgress(options.quiet);
-  const log = (line: string) => progress.line(line);
-  const warn = (text: string) => (progress.done(), process.stderr.write(`${text}\n`));
   const previous = readPreviousModel(options.outDir);
   const { project, files, sources } = loadProject(options.paths, options.env, previous);
   for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
@@ -53,6 +53,30 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     process.stderr.write(`${summary}\n`);
     return { code: 1, written: 0, upToDate: 0, failed: [], summary };
   }
+  const lock = lockOutput(options.outDir);
+  if ('heldBy' in lock) {
+    const summary = `another build (process ${lock.heldBy}) is writing to ${options.outDir}/; wait for it to finish, or stop it`;
+    process.stderr.write(`${summary}\n`);
+    return { code: 1, written: 0, upToDate: 0, failed: [], summary };
+  }
+  const stopHandling = onInterrupt(lock.release);
+  try {
+    return await buildLocked(options, project, sources, previous, progress);
+  } finally {
+    stopHandling();
+    lock.release();
+  }
+}
+
+async function buildLocked(
+  options: BuildOptions,
+  project: Project,
+  sources: LoadResult,
+  previous: Model | undefined,
+  progress: ReturnType<typeof createProgress>,
+): Promise<BuildResult> {
+  const log = (line: string) => progress.line(line);
+  const warn = (text: string) => (progress.done(), process.stderr.write(`${text}\n`));
   const outputs = planOutputs(project, sources, { layout: options.layout, ...(previous ? { previous } : {}) }).filter((o) => options.groups.includes(o.group));
   const manifest = readManifest(options.outDir);
   const failed: { output: Output; reason: string }[] = [];
@@ -71,8 +95,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     try {
       const { bytes, messages } = await output.produce({ output: output.path, inputs: inputHash });
       for (const message of messages) warn(formatMessage(message));
+      // Recorded before the file moves into place: if the build is killed in between, the next build still
+      // knows the file is ours (by its hash) and never takes it for a stranger's.
+      const record = recordOf(bytes, inputs, inputHash);
+      manifest.outputs[output.path] = record;
+      writeManifest(options.outDir, manifest);
       writeOutput(options.outDir, output.path, bytes);
-      manifest.outputs[output.path] = recordOf(options.outDir, output.path, inputs, inputHash, hashBytes(bytes));
+      settleMtime(options.outDir, output.path, record);
       written++;
       log(`wrote ${options.outDir}/${output.path}`);
     } catch (error) {
