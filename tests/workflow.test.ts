@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { combine } from '../pipeline/build/fingerprint.js';
+import { planOutputs, projectInputs } from '../pipeline/build/outputs.js';
+import { loadProject } from '../pipeline/build/project.js';
+import { build } from '../pipeline/build/run.js';
+import { qpdfCheck } from './support/clients.js';
+
+/** A private copy of the sources, so scenarios can edit them. */
+function copySources(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ek-sources-'));
+  cpSync('sources', join(dir, 'sources'), { recursive: true });
+  return join(dir, 'sources');
+}
+const edit = (file: string, from: string | RegExp, to: string) => {
+  const text = readFileSync(file, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`edit did not apply to ${file}`);
+  writeFileSync(file, next);
+};
+/** Every output's input hash, for all groups, without building anything. */
+function inputHashes(sources: string): Map<string, string> {
+  const { project, sources: loaded } = loadProject({ sources, templates: 'templates' }, {});
+  return new Map(planOutputs(project!, loaded, { layout: 'separate' }).map((o) => [o.path, combine(o.inputs ?? projectInputs(project!))]));
+}
+const snapshot = (dir: string) =>
+  new Map(
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => statSync(join(dir, f)).isFile())
+      .map((f) => [f, `${statSync(join(dir, f)).mtimeMs}:${readFileSync(join(dir, f)).toString('base64').length}`]),
+  );
+const quietBuild = (sources: string, outDir: string, groups: ('model' | 'briefs' | 'preview')[] = ['model', 'briefs']) =>
+  build({ paths: { sources, templates: 'templates' }, outDir, groups, layout: 'separate', quiet: true, env: {} });
+
+describe('the editor’s workflow', () => {
+  let stderr: string[] = [];
+  beforeAll(() => {
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+  });
+  afterEach(() => {
+    stderr = [];
+  });
+
+  it('editing one town changes the inputs of exactly its briefs, the report, the annexes and the summaries', () => {
+    const sources = copySources();
+    const before = inputHashes(sources);
+    edit(join(sources, 'towns/zaisan.yaml'), /(\n {2}- year: )1941\n/, '$11940\n');
+    const after = inputHashes(sources);
+    const changed = [...after].filter(([path, hash]) => before.get(path) !== hash).map(([path]) => path).sort();
+    expect(changed).toEqual([
+      'CHANGES.md',
+      ...['en', 'es'].flatMap((lang) => [`annex/${lang}/annex-tables.docx`, `annex/${lang}/annex-tables.pdf`, `annex/${lang}/annex-tables.xlsx`,
+        ...['A1', 'A2', 'A3', 'A4', 'A5'].map((id) => `annex/${lang}/csv/${id}.csv`)]),
+      'briefs/en/zaisan.pdf',
+      'briefs/es/zaisan.pdf',
+      'html/index.html',
+      'html/report.en.html',
+      'html/report.es.html',
+      'model.json',
+      'report/east-kazakhstan-small-towns.docx',
+    ].sort().filter((path) => after.has(path)));
+    expect(changed.filter((p) => p.startsWith('briefs/'))).toEqual(['briefs/en/zaisan.pdf', 'briefs/es/zaisan.pdf']);
+  });
+
+  it('rebuilds only what changed, leaves the rest untouched, and a no-op writes nothing', async () => {
+    const sources = copySources();
+    const out = mkdtempSync(join(tmpdir(), 'ek-out-'));
+    expect((await quietBuild(sources, out)).code).toBe(0);
+    const first = snapshot(out);
+    const noop = await quietBuild(sources, out);
+    expect(noop).toMatchObject({ code: 0, written: 0, summary: `nothing to do: ${noop.upToDate} outputs up to date` });
+    expect(snapshot(out)).toEqual(first);
+
+    edit(join(sources, 'towns/zaisan.yaml'), /(\n {2}- year: )1941\n/, '$11940\n');
+    const result = await quietBuild(sources, out);
+    expect(result.written).toBe(4); // two briefs, model.json, CHANGES.md
+    const second = snapshot(out);
+    const rewritten = [...second].filter(([f, s]) => first.get(f) !== s).map(([f]) => f).sort();
+    expect(rewritten).toEqual(['CHANGES.md', 'briefs/en/zaisan.pdf', 'briefs/es/zaisan.pdf', 'manifest.json', 'model.json']);
+    expect(readFileSync(join(out, 'CHANGES.md'), 'utf8')).toContain('- city-status year 1941 → 1940');
+  });
+
+  it('keeps building the other towns when one town file is broken, with a located error and a failing exit', async () => {
+    const sources = copySources();
+    const out = mkdtempSync(join(tmpdir(), 'ek-out-'));
+    expect((await quietBuild(sources, out)).code).toBe(0);
+    const good = readFileSync(join(out, 'briefs/en/zaisan.pdf'));
+    edit(join(sources, 'towns/zaisan.yaml'), 'value: industrial\n', 'value: industrail\n');
+    edit(join(sources, 'towns/ridder.yaml'), 'The mine was nationalised.', 'The mine was nationalised by the state.');
+    const result = await quietBuild(sources, out);
+    expect(result.code).toBe(1);
+    expect(result.failed.sort()).toEqual(['CHANGES.md', 'briefs/en/zaisan.pdf', 'briefs/es/zaisan.pdf', 'model.json']);
+    expect(result.written).toBe(2); // Ridder's briefs, whose text changed
+    expect(stderr.join('')).toMatch(/towns\/zaisan\.yaml:\d+:\d+ error: type\.value: expected one of "industrial", "industrial-transport", "scientific-experimental", got "industrail"/);
+    expect(readFileSync(join(out, 'briefs/en/zaisan.pdf')).equals(good)).toBe(true);
+  });
+
+  it('warns about a stale translation with the places of the English and the Spanish', async () => {
+    const sources = copySources();
+    edit(join(sources, 'towns/ridder.yaml'), 'The mine was nationalised.', 'The mine was nationalised by the state.');
+    const { files } = loadProject({ sources, templates: 'templates' }, {});
+    const warnings = files.flatMap((f) => f.messages.filter((m) => m.ruleId === 'stale-translation').map((m) => `${m.file}:${m.line}:${m.column} ${m.reason}`));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/towns\/ridder\.yaml:(\d+):11 events\[\d+\]\.text: the English changed after its Spanish translation was confirmed; review the Spanish at .*towns\/ridder\.yaml:\d+:11/);
+  });
+
+  it('refuses a second build on the same output folder while one runs', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-out-'));
+    writeFileSync(join(out, '.ek-towns.lock'), String(process.ppid)); // a live process holds the folder
+    const result = await quietBuild('sources', out);
+    expect(result.code).toBe(1);
+    expect(result.summary).toBe(`another build (process ${process.ppid}) is writing to ${out}/; wait for it to finish, or stop it`);
+  });
+
+  it('never overwrites a file it did not write', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-out-'));
+    cpSync('README.md', join(out, 'model.json'));
+    const result = await quietBuild('sources', out, ['model']);
+    expect(result.failed).toContain('model.json');
+    expect(readFileSync(join(out, 'model.json'), 'utf8')).toBe(readFileSync('README.md', 'utf8'));
+  });
+});
+
+describe('a build killed midway', () => {
+  // The compiled CLI, as a user runs it; killed after the k-th brief appears, at several points.
+  it.each([
+    ['SIGTERM', 3], ['SIGKILL', 5], ['SIGINT', 9], ['SIGKILL', 12],
+  ] as const)('%s after %i briefs: every output left parses, and the next build completes', async (signal, k) => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-kill-'));
+    const child = spawn(process.execPath, ['dist/cli.js', 'build', '--only', 'model,briefs', '--out', out, '--quiet'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const briefs = () => (existsSync(join(out, 'briefs')) ? readdirSync(join(out, 'briefs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.pdf')).length : 0);
+    while (briefs() < k && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill(signal);
+    const code = await exited;
+    expect(code === null || code === 130 || code === 143 || code === 0).toBe(true);
+    const left = readdirSync(out, { recursive: true, encoding: 'utf8' });
+    if (signal !== 'SIGKILL') expect(left.filter((f) => f.endsWith('.tmp') || f.endsWith('.ek-towns.lock'))).toEqual([]);
+    for (const pdf of left.filter((f) => f.endsWith('.pdf'))) expect(() => qpdfCheck(join(out, pdf))).not.toThrow();
+    if (existsSync(join(out, 'manifest.json'))) JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const resumed = await build({ paths: { sources: 'sources', templates: 'templates' }, outDir: out, groups: ['model', 'briefs'], layout: 'separate', quiet: true, env: {} });
+    expect(resumed.code).toBe(0);
+    expect(resumed.failed).toEqual([]);
+  });
+});
