@@ -5,14 +5,14 @@ import type { VFileMessage } from 'vfile-message';
 import { loadAnnexTables } from '../annex/index.js';
 import { type LocalisedTable, localiseTable } from '../annex/localise.js';
 import type { AnnexTable } from '../annex/table.js';
-import type { Output } from '../build/outputs.js';
+import { type Output, SkippedOutput } from '../build/outputs.js';
 import { DiagnosticsError } from '../diagnostics.js';
 import { citationKey, referenceParts } from '../render/cite.js';
 import type { RenderState } from '../render/helpers.js';
 import { languages } from '../render/labels.js';
 import type { LoadResult } from '../sources/load.js';
 import { writeCsv } from '../write/csv/index.js';
-import type { DocumentMeta, Lang, WriteOptions } from '../write/options.js';
+import type { DocumentMeta, Lang, Provenance, WriteOptions } from '../write/options.js';
 import { writeXlsx, type XlsxOptions, type XlsxSheet } from '../write/xlsx/index.js';
 import { label, type Project, renderMarkdown, writerLabels } from './context.js';
 
@@ -44,22 +44,26 @@ export function annexOutputs(project: Project, sources: LoadResult, traced: Trac
   for (const lang of languages) {
     const localised = tables.map((table) => localiseTable(table, lang, project.labels, project.model.references));
     const dir = `annex/${lang}`;
-    const render = () => annexDocument(project, localised, lang);
+    const render = (provenance: Provenance) => () => annexDocument(project, localised, lang, provenance);
     outputs.push(
       {
         path: `${dir}/annex-tables.docx`,
         group: 'annex',
-        produce: () => traced(project, sources, lang, render, async (tree, options) => (await import('../write/docx/index.js')).writeDocx(tree, options)),
+        produce: (provenance) => traced(project, sources, lang, render(provenance), async (tree, options) => (await import('../write/docx/index.js')).writeDocx(tree, options)),
       },
       {
         path: `${dir}/annex-tables.pdf`,
         group: 'annex',
-        produce: () => traced(project, sources, lang, render, async (tree, options) => (await import('../write/pdf/index.js')).writePdf(tree, options)),
+        produce: (provenance) => traced(project, sources, lang, render(provenance), async (tree, options) => (await import('../write/pdf/index.js')).writePdf(tree, options)),
       },
       {
         path: `${dir}/annex-tables.xlsx`,
         group: 'annex',
-        produce: async () => ({ bytes: await writeXlsx(localised.map(toSheet), xlsxOptions(project, tables, localised, lang)), messages: warnings }),
+        produce: async (provenance) => ({
+          bytes: await writeXlsx(localised.map(toSheet), xlsxOptions(project, tables, localised, lang, provenance)),
+          // Warnings about the specs (not fatal) are printed once, with the first workbook.
+          messages: lang === languages[0] ? warnings : [],
+        }),
       },
       ...localised.map((table): Output => ({
         path: `${dir}/csv/${table.id}.csv`,
@@ -72,7 +76,7 @@ export function annexOutputs(project: Project, sources: LoadResult, traced: Trac
 }
 
 /** The annex Markdown of one language and its writer options; the caller parses and writes it. */
-export function annexDocument(project: Project, tables: LocalisedTable[], lang: Lang) {
+export function annexDocument(project: Project, tables: LocalisedTable[], lang: Lang, provenance?: Provenance) {
   const file = new VFile({ path: `${project.templates.get(templateName)!.path}#${lang}` });
   const context = {
     version: project.model.dataset.version,
@@ -89,11 +93,11 @@ export function annexDocument(project: Project, tables: LocalisedTable[], lang: 
     })),
   };
   const state = renderMarkdown(project, templateName, lang, context, file);
-  const options: WriteOptions = { meta: annexMeta(project, lang), labels: writerLabels(project, lang, label(project, lang, 'annex.kind')), figures: {}, file };
+  const options: WriteOptions = { meta: annexMeta(project, lang, provenance), labels: writerLabels(project, lang, label(project, lang, 'annex.kind')), figures: {}, file };
   return { file, state, options };
 }
 
-function annexMeta(project: Project, lang: Lang): DocumentMeta {
+function annexMeta(project: Project, lang: Lang, provenance?: Provenance): DocumentMeta {
   return {
     title: label(project, lang, 'annex.title'),
     subject: label(project, lang, 'annex.subject'),
@@ -102,6 +106,7 @@ function annexMeta(project: Project, lang: Lang): DocumentMeta {
     lang,
     date: project.date,
     version: project.model.dataset.version,
+    ...(provenance ? { provenance } : {}),
   };
 }
 
@@ -114,7 +119,7 @@ function toSheet(table: LocalisedTable): XlsxSheet {
 }
 
 /** The README sheet: what the workbook is, its data version and date, each table with its sources, the references. */
-function xlsxOptions(project: Project, tables: AnnexTable[], localised: LocalisedTable[], lang: Lang): XlsxOptions {
+function xlsxOptions(project: Project, tables: AnnexTable[], localised: LocalisedTable[], lang: Lang, provenance?: Provenance): XlsxOptions {
   const t = (key: string, values: Record<string, string> = {}) => label(project, lang, key, values);
   const lines: [string, string][] = [
     [t('annex.readme.dataVersion'), project.model.dataset.version],
@@ -130,7 +135,7 @@ function xlsxOptions(project: Project, tables: AnnexTable[], localised: Localise
   const references = project.model.references.filter((r) => cited.has(r.id)).map((r) => referenceText(referenceParts(r, lang)));
   references.sort((a, b) => a.localeCompare(b, lang));
   references.forEach((text, i) => lines.push([i === 0 ? t('annex.readme.references') : '', text]));
-  return { meta: annexMeta(project, lang), readme: { name: 'README', title: t('annex.title'), lines } };
+  return { meta: annexMeta(project, lang, provenance), readme: { name: 'README', title: t('annex.title'), lines } };
 }
 
 function referenceText(parts: ReturnType<typeof referenceParts>): string {
@@ -139,11 +144,11 @@ function referenceText(parts: ReturnType<typeof referenceParts>): string {
     .join(' ');
 }
 
-/** Spec errors: the first annex output reports them, the others say they failed for the same reason. */
+/** Spec errors: the first annex output reports them, the others are skipped for the same reason. */
 function failedOutputs(messages: VFileMessage[]): Output[] {
   let reported = false;
   const fail = async (): Promise<Produced> => {
-    if (reported) throw new DiagnosticsError([]);
+    if (reported) throw new SkippedOutput('not rebuilt: the annex table specs have errors (reported above)');
     reported = true;
     throw new DiagnosticsError(messages);
   };

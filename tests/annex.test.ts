@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { strFromU8, unzipSync } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type LocalisedTable, localiseTable } from '../pipeline/annex/localise.js';
+import type { Project } from '../pipeline/documents/context.js';
+import { languages } from '../pipeline/render/labels.js';
+import { neutraliseFormula } from '../pipeline/write/csv/neutralise.js';
+import type { Lang } from '../pipeline/write/options.js';
+import { buildAnnex, docxTables, parseCsv, realProject, realTables, squeeze } from './annex-support.js';
+
+/**
+ * The Done-when of the annex: every table read back from the XLSX, the CSV, the DOCX (document.xml) and the PDF text
+ * has the model's cell values, in every language; the real clients open the files.
+ */
+let project: Project;
+let dir: string;
+let expected: Record<Lang, LocalisedTable[]>;
+
+beforeAll(async () => {
+  const real = realProject();
+  project = real.project;
+  const tables = realTables(project);
+  expected = Object.fromEntries(languages.map((lang) => [lang, tables.map((t) => localiseTable(t, lang, project.labels, project.model.references))])) as typeof expected;
+  dir = await buildAnnex(project, real.sources);
+});
+
+const file = (lang: Lang, name: string) => join(dir, 'annex', lang, name);
+const cases = languages.flatMap((lang) => ['A1', 'A2', 'A3', 'A4', 'A5'].map((id) => ({ lang, id })));
+const tableOf = (lang: Lang, id: string) => expected[lang].find((t) => t.id === id)!;
+/** What a spreadsheet cell holds: numbers as numbers, text neutralised, empty as null. */
+const machine = (value: string | number | null) => (typeof value === 'string' ? neutraliseFormula(value) : value);
+
+describe('annex tables read back', () => {
+  it('writes every file of the issue, per language', () => {
+    for (const lang of languages) {
+      expect(readdirSync(join(dir, 'annex', lang)).sort()).toEqual(['annex-tables.docx', 'annex-tables.pdf', 'annex-tables.xlsx', 'csv']);
+      expect(readdirSync(join(dir, 'annex', lang, 'csv')).sort()).toEqual(['A1.csv', 'A2.csv', 'A3.csv', 'A4.csv', 'A5.csv']);
+    }
+  });
+
+  it.each(cases)('$lang $id: the CSV has the header and the machine values', ({ lang, id }) => {
+    const table = tableOf(lang, id);
+    const records = parseCsv(readFileSync(file(lang, `csv/${id}.csv`), 'utf8'));
+    expect(records[0]).toEqual(table.columns.map((c) => c.header));
+    expect(records.slice(1)).toEqual(table.rows.map((row) => row.map((cell) => String(machine(cell.value) ?? ''))));
+  });
+
+  it.each(cases)('$lang $id: the XLSX sheet has the same values, numbers stored as numbers', async ({ lang, id }) => {
+    const table = tableOf(lang, id);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(file(lang, 'annex-tables.xlsx')) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet(id)!;
+    const rowValues = (r: number) => table.columns.map((_, c) => sheet.getRow(r).getCell(c + 1).value ?? null);
+    expect(rowValues(1)).toEqual(table.columns.map((c) => c.header));
+    table.rows.forEach((row, r) => expect(rowValues(r + 2)).toEqual(row.map((cell) => machine(cell.value))));
+    expect(sheet.rowCount).toBe(table.rows.length + 1);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.autoFilter).toBeDefined();
+    expect(table.columns.map((_, c) => sheet.getColumn(c + 1).width)).toEqual(table.columns.map((c) => c.width));
+  });
+
+  it.each(cases)('$lang $id: the DOCX table has the same cells, as printed', ({ lang, id }) => {
+    const table = tableOf(lang, id);
+    const xml = strFromU8(unzipSync(readFileSync(file(lang, 'annex-tables.docx')))['word/document.xml']!);
+    const header = table.columns.map((c) => c.header);
+    const found = docxTables(xml).find((rows) => JSON.stringify(rows[0]) === JSON.stringify(header));
+    expect(found, `a table with the header ${header.join(' | ')}`).toBeDefined();
+    expect(found!.slice(1)).toEqual(table.rows.map((row) => row.map((cell) => cell.display)));
+    expect(xml).toContain(`Annex ${id}`.replace('Annex', lang === 'es' ? 'Anexo' : 'Annex'));
+  });
+
+  it.each(cases)('$lang $id: the PDF text has every row, cells in order and whole', ({ lang, id }) => {
+    const table = tableOf(lang, id);
+    // -raw keeps the content-stream order: pdfmake draws a table cell by cell, row by row.
+    const text = squeeze(execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file(lang, 'annex-tables.pdf'), '-'], { encoding: 'utf8' }));
+    expect(text).toContain(squeeze(table.title));
+    expect(text).toContain(squeeze(table.columns.map((c) => c.header).join('')));
+    for (const row of table.rows) expect(text).toContain(squeeze(row.map((cell) => cell.display).join('')));
+  });
+
+  it('formats numbers for each language in PDF and DOCX, and stores them as numbers in XLSX and CSV', () => {
+    const a5 = (lang: Lang) => tableOf(lang, 'A5');
+    const target = a5('en').columns.findIndex((c) => c.header === 'Target');
+    const cost = a5('en').columns.findIndex((c) => c.header === 'Cost (KZT)');
+    const freight = a5('en').rows.findIndex((row) => row[target]!.value === 80000);
+    expect(a5('en').rows[freight]![target]).toMatchObject({ display: '80,000', value: 80000 });
+    expect(a5('es').rows[freight]![target]).toMatchObject({ display: '80.000', value: 80000 });
+    expect(a5('es').rows[freight]![cost]).toMatchObject({ display: '900.000.000', value: 900000000 });
+    expect(a5('es').columns[cost]!.header).toBe('Coste (KZT)');
+  });
+
+  it('labels the illustrative programme rows in every format', async () => {
+    for (const [lang, words] of [['en', 'Illustrative example'], ['es', 'Ejemplo ilustrativo']] as const) {
+      const table = tableOf(lang, 'A5');
+      expect(table.title).toMatch(new RegExp(`\\(${words.toLowerCase()}\\)$`));
+      expect(table.rows.every((row) => row.at(-1)!.value === words)).toBe(true);
+      const pdf = execFileSync('pdftotext', ['-enc', 'UTF-8', file(lang, 'annex-tables.pdf'), '-'], { encoding: 'utf8' });
+      expect(squeeze(pdf)).toContain(squeeze(table.illustrativeNote!));
+      const xml = strFromU8(unzipSync(readFileSync(file(lang, 'annex-tables.docx')))['word/document.xml']!);
+      expect(xml).toContain(table.title);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(readFileSync(file(lang, 'annex-tables.xlsx')) as unknown as ArrayBuffer);
+      const readme = workbook.worksheets[0]!;
+      expect(readme.name).toBe('README');
+      const lines = readme.getSheetValues().flat().filter((v) => typeof v === 'string') as string[];
+      expect(lines).toContain(`${words}: ${table.illustrativeNote}`);
+      expect(lines).toContain(project.model.dataset.version);
+      expect(readFileSync(file(lang, 'csv/A5.csv'), 'utf8')).toContain(words);
+    }
+  });
+});
+
+describe('the annex files open in their real clients', () => {
+  const office = (args: string[]) => {
+    // A private profile: a user's running LibreOffice or another test's conversion cannot block this one.
+    const profile = mkdtempSync(join(tmpdir(), 'lo-'));
+    try {
+      execFileSync('soffice', [`-env:UserInstallation=file://${profile}`, '--headless', ...args], { encoding: 'utf8', timeout: 120_000 });
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
+  };
+
+  it('qpdf finds no error in the PDFs', () => {
+    for (const lang of languages) {
+      expect(execFileSync('qpdf', ['--check', file(lang, 'annex-tables.pdf')], { encoding: 'utf8' })).toContain('No syntax or stream encoding errors');
+    }
+  });
+
+  it('LibreOffice opens the XLSX and exports each sheet as the CSV we wrote', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-towns-lo-csv-'));
+    // Filter options: comma, double quote, UTF-8, …, values as stored (not as shown), every sheet (-1).
+    office(['--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', '--outdir', out, file('es', 'annex-tables.xlsx')]);
+    for (const id of ['A1', 'A2', 'A3', 'A4', 'A5']) {
+      const exported = readFileSync(join(out, `annex-tables-${id}.csv`), 'utf8');
+      const ours = readFileSync(file('es', `csv/${id}.csv`), 'utf8').slice(1);
+      expect(parseCsv(`\uFEFF${exported.replace(/\r?\n/g, '\r\n')}`)).toEqual(parseCsv(`\uFEFF${ours}`));
+    }
+    expect(readFileSync(join(out, 'annex-tables-README.csv'), 'utf8')).toContain(project.model.dataset.version);
+  });
+
+  it('LibreOffice converts the DOCX to PDF', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-towns-lo-pdf-'));
+    office(['--convert-to', 'pdf', '--outdir', out, file('en', 'annex-tables.docx')]);
+    const text = squeeze(execFileSync('pdftotext', ['-enc', 'UTF-8', join(out, 'annex-tables.pdf'), '-'], { encoding: 'utf8' }));
+    for (const table of expected.en) expect(text).toContain(squeeze(table.title));
+  });
+});
