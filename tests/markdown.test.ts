@@ -66,3 +66,15 @@ describe('lists of figures and tables', () => {
     expect(errorsOf('::listof{kind=chart}\n')).toEqual(['doc.md:1:1 error: listof kind must be figure or table, got "chart"']);
   });
 });
+
+describe('table captions and widths', () => {
+  it('uses a table’s own label instead of a number, and numbers the others', () => {
+    const root = tree(':::table[Towns]{#a label="Annex A1"}\n| a |\n| - |\n| 1 |\n:::\n\n:::table[More]{#b}\n| a |\n| - |\n| 1 |\n:::\n\nSee :ref{#a} and :ref{#b}.\n');
+    expect(root.children.slice(0, 2).map((n) => n.data)).toEqual([
+      { kind: 'table', label: 'Annex A1' },
+      { kind: 'table', label: 'Table 1', number: 1 },
+    ]);
+    expect(toString(root.children[2]!)).toBe('See Annex A1 and Table 1.');
+    expect(errorsOf(':::table[T]{#t widths="2,x"}\n| a |\n| - |\n| 1 |\n:::\n')).toEqual(['doc.md:1:1 error: table widths must be numbers separated by commas, got "2,x"']);
+  });
+});

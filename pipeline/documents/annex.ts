@@ -87,6 +87,8 @@ export function annexDocument(project: Project, tables: LocalisedTable[], lang: 
       note: table.note,
       landscape: table.orientation === 'landscape',
       columns: table.columns.map((column) => ({ header: column.header, align: column.align })),
+      // The spec's widths (XLSX characters) as the PDF and DOCX columns' relative widths.
+      widths: table.columns.map((column) => column.width).join(','),
       rows: table.rows.map((row) => row.map((cell) => ({ display: cell.display, cites: cell.cites ?? [] }))),
       citations: table.citations,
       illustrativeNote: table.illustrativeNote ?? '',

@@ -7,7 +7,9 @@
  *                                                  the label, if any, is its title (else the writer's labels.contents)
  *   ::listof{kind=figure|table}         leaf       list of figures or tables; replaced by a list of links by `resolveLinkTargets`
  *   ::figure[Caption]{#id src=name}     leaf       figure: options.figures[name] (SVG), numbered caption
- *   :::table[Caption]{#id}              container  wraps one GFM table; numbered caption above it
+ *   :::table[Caption]{#id}              container  wraps one GFM table; numbered caption above it. Optional:
+ *                                                  label="Annex A1" replaces the number ("Table 3"); widths="3,1,2"
+ *                                                  gives the columns' relative widths
  *   :::titlepage                        container  a title page: first paragraph is the title, the rest smaller; a page of its own
  *   :::callout{kind=note|warning}       container  boxed note (e.g. conflicting sources)
  *   :::facts                            container  the facts box of a brief
@@ -21,7 +23,8 @@
  *   :ref{#id}                           text       cross-reference; resolved into a link by `resolveLinkTargets`
  *
  * After `resolveLinkTargets` (link-targets.ts): headings carry `data.id`; figure and table directives carry
- * `data.kind`, `data.number` and `data.label` ("Figure 3"); refs are ordinary `link` nodes to `#id`.
+ * `data.kind`, `data.label` ("Figure 3", or the `label` attribute) and `data.number` when numbered; refs are
+ * ordinary `link` nodes to `#id`.
  * Writers turn every heading id, figure/table id and anchor into a bookmark, and `#id` links into internal links.
  */
 export const leafDirectives = ['pagebreak', 'toc', 'figure', 'listof'] as const;

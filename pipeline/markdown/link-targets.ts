@@ -49,9 +49,10 @@ export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabel
     const kind: CaptionKind | undefined =
       directive.name === 'figure' ? 'figure' : directive.name === 'table' ? 'table' : undefined;
     if (!kind) return;
-    const number = ++counters[kind];
-    const label = `${labels[kind]} ${number}`;
-    directive.data = { ...directive.data, kind, number, label };
+    const custom = directive.attributes?.label;
+    const number = custom ? undefined : ++counters[kind];
+    const label = custom ?? `${labels[kind]} ${number}`;
+    directive.data = { ...directive.data, kind, label, ...(number ? { number } : {}) };
     addTarget(directive.attributes?.id ?? '', label, directive.position);
     captioned.push({ kind, id: directive.attributes?.id ?? '', label, caption: captionOf(directive) });
   });

@@ -43,6 +43,9 @@ function checkAttributes(file: VFile, node: LeafDirective | ContainerDirective |
   if (node.name === 'figure') { need('src'); need('id'); }
   if (node.name === 'table' || node.name === 'ref' || node.name === 'anchor') need('id');
   if (node.name === 'lang') need('code');
+  if (node.name === 'table' && attrs.widths && !/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/.test(attrs.widths)) {
+    fail(file, node, `table widths must be numbers separated by commas, got "${attrs.widths}"`, 'directive-attribute');
+  }
   if (node.name === 'listof' && attrs.kind !== 'figure' && attrs.kind !== 'table') {
     fail(file, node, `listof kind must be figure or table, got "${attrs.kind ?? ''}"`, 'directive-attribute');
   }

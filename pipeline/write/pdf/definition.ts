@@ -84,5 +84,8 @@ function runningFooter(labels: WriterLabels, page: number, pages: number): Conte
  */
 function keepHeadingsWithNext(node: Node): boolean {
   const { top, pageInnerHeight } = node.startPosition;
+  // A node that starts a page already (its own break, or at the top) gains nothing from another break:
+  // it would only leave a blank page behind.
+  if (node.pageBreak === 'before' || top <= margins.top + 1) return false;
   return node.headlineLevel !== undefined && top + node.headlineLevel > margins.top + pageInnerHeight;
 }

@@ -11,7 +11,7 @@ import type { Node } from 'unist';
 import '../../markdown/directives.js';
 import type { WriteOptions } from '../options.js';
 import { blockGap, captionHeight, linkColor, pages, tableFontSize } from './layout.js';
-import { boxHeight, figureSize, fitsKeptTogether, headingHeight, rowHeights, startHeight, tableKeptWhole } from './measure.js';
+import { boxHeight, columnWidths, figureSize, fitsKeptTogether, headingHeight, rowHeights, startHeight, tableKeptWhole } from './measure.js';
 
 export interface Context {
   options: WriteOptions;
@@ -22,6 +22,8 @@ export interface Context {
   footnoteNumbers: Map<string, number>;
   /** Headings above the current one, for nesting bookmarks. */
   headingTrail: { depth: number; id: string | undefined }[];
+  /** Relative column widths of the table inside the current `:::table{widths=…}`. */
+  tableWidths?: number[] | undefined;
 }
 
 /**
@@ -215,33 +217,41 @@ const handlers = {
   table: (node: Table, ctx: Context) => {
     // GFM rows may have fewer cells than the header; pdfmake needs them all.
     const columns = Array.from({ length: node.children[0]?.children.length ?? 0 }, (_, c) => c);
-    const body: TableCell[][] = node.children.map((row, r) => columns.map((c) => ({
-      text: inlines(row.children[c]?.children ?? [], ctx, r === 0 ? { bold: true } : {}),
+    const row = (r: number): TableCell[] => columns.map((c) => ({
+      text: inlines(node.children[r]?.children[c]?.children ?? [], ctx, r === 0 ? { bold: true } : {}),
       alignment: node.align?.[c] ?? 'left',
-    })));
-    // The column with the longest text takes the remaining width (and wraps); the others fit their content.
-    const lengths = columns.map((c) => Math.max(...node.children.map((row) => (row.children[c] ? toString(row.children[c]).length : 0))));
-    const widest = lengths.indexOf(Math.max(...lengths));
-    const heights = rowHeights(node, ctx.orientation);
-    const tallRow = node.children[heights.findIndex((height) => !fitsKeptTogether(height, ctx.orientation))];
-    if (tallRow) {
-      warn(ctx, tallRow, 'table row may be taller than a page: rows of this table are allowed to break across pages', 'pdf-tall-table-row');
+    }));
+    const widths = columnWidths(node, ctx.orientation, ctx.tableWidths?.length === columns.length ? ctx.tableWidths : undefined);
+    const heights = rowHeights(node, ctx.orientation, widths);
+    const tall = heights.map((height, r) => r > 0 && !fitsKeptTogether(height, ctx.orientation));
+    // pdfmake silently drops a row kept whole that is taller than a page (upstream #2560). So a table is cut
+    // around such a row: the row gets a table of its own that may break across pages, every other row stays
+    // whole, and each part repeats the header.
+    const parts: number[][] = [];
+    for (let r = 1; r < node.children.length; r++) {
+      if (tall[r] || parts.length === 0 || tall[parts.at(-1)!.at(-1)!]) parts.push([r]);
+      else parts.at(-1)!.push(r);
     }
-    return [{
-      table: {
-        headerRows: 1,
-        // Rows kept whole, and the header kept with the first row, unless a row might not fit on a page:
-        // pdfmake silently drops a kept-together block taller than a page (upstream #2560).
-        dontBreakRows: !tallRow,
-        keepWithHeaderRows: tallRow ? 0 : 1,
-        widths: columns.map((c) => (c === widest ? '*' : 'auto')),
-        body,
-      },
-      layout: 'ek-rules',
-      unbreakable: tableKeptWhole(heights, ctx.orientation),
-      fontSize: tableFontSize,
-      margin: [0, 0, 0, blockGap + 6],
-    }];
+    for (const [r] of tall.entries()) {
+      if (tall[r]) warn(ctx, node.children[r]!, 'table row may be taller than a page: it alone may break across pages', 'pdf-tall-table-row');
+    }
+    if (parts.length === 0) parts.push([]);
+    return parts.map((rows, i) => {
+      const breaks = rows.some((r) => tall[r]);
+      return {
+        table: {
+          headerRows: 1,
+          dontBreakRows: !breaks,
+          keepWithHeaderRows: breaks ? 0 : 1,
+          widths,
+          body: [row(0), ...rows.map(row)],
+        },
+        layout: 'ek-rules',
+        unbreakable: parts.length === 1 && tableKeptWhole(heights, ctx.orientation),
+        fontSize: tableFontSize,
+        margin: [0, 0, 0, i === parts.length - 1 ? blockGap + 6 : 0],
+      };
+    });
   },
 
   'leafDirective:pagebreak': (_node: LeafDirective, ctx: Context) => {
@@ -285,7 +295,10 @@ const handlers = {
       id: node.attributes?.id ?? undefined,
     };
     keepWithNext(title, captionHeight + startHeight(node.children.find((child) => child.type === 'table'), ctx.orientation, ctx.options.figures));
-    return [title, ...blocks(labelled ? rest : node.children, ctx)];
+    ctx.tableWidths = node.attributes?.widths?.split(',').map(Number);
+    const content = blocks(labelled ? rest : node.children, ctx);
+    ctx.tableWidths = undefined;
+    return [title, ...content];
   },
 
   'containerDirective:callout': (node: ContainerDirective, ctx: Context) =>
@@ -295,6 +308,11 @@ const handlers = {
   'containerDirective:landscape': (node: ContainerDirective, ctx: Context) => {
     ctx.orientation = 'landscape';
     const content = blocks(node.children, ctx);
+    // A page break follows; a bottom margin that no longer fits on the last page would open a blank one.
+    const last = content.at(-1);
+    if (last && typeof last === 'object' && 'margin' in last && Array.isArray(last.margin)) {
+      last.margin = [last.margin[0], last.margin[1], last.margin[2], 0] as Margins;
+    }
     ctx.orientation = 'portrait';
     ctx.pendingBreak = 'portrait';
     return [{ stack: content, pageBreak: 'before', pageOrientation: 'landscape' }];

@@ -29,10 +29,56 @@ export const fitsKeptTogether = (height: number, orientation: PageOrientation) =
   height < keepTogetherLimit * pages[orientation].usableHeight;
 
 /** Each row's height: its longest cell set in an equal share of the text width. */
-export function rowHeights(table: Table, orientation: PageOrientation): number[] {
-  const cellWidth = pages[orientation].textWidth / (table.children[0]?.children.length ?? 1) - 12;
+/** Estimated height of each row, its cells wrapped at the column widths (points). */
+export function rowHeights(table: Table, orientation: PageOrientation, widths = columnWidths(table, orientation)): number[] {
   return table.children.map((row) =>
-    6 + Math.max(0, ...row.children.map((cell) => estimateTextHeight(toString(cell), cellWidth, tableFontSize))));
+    6 + Math.max(0, ...row.children.map((cell, c) => estimateTextHeight(toString(cell), widths[c] ?? 50, tableFontSize))));
+}
+
+/** Horizontal padding of the 'ek-rules' layout: 6 pt each side between columns, none at the edges. */
+const columnGap = 12;
+// Roboto averages about 0.56 em per character (digits exactly); bold headers are a little wider still.
+const charWidth = tableFontSize * 0.58;
+
+/**
+ * Column widths (points, without padding) that always fit the text width. Given relative widths, they share it
+ * in that proportion. Otherwise as a browser does: a column gets its longest line if all fit, else at least
+ * its longest word, and the room left is shared in proportion to what each column would still like to have.
+ */
+export function columnWidths(table: Table, orientation: PageOrientation, relative?: number[]): number[] {
+  // Rounded down to 0.1 pt: never wider than the page, and readable in the golden definitions.
+  return fitColumns(table, orientation, relative).map((w) => Math.floor(w * 10) / 10);
+}
+
+function fitColumns(table: Table, orientation: PageOrientation, relative?: number[]): number[] {
+  const count = table.children[0]?.children.length ?? 1;
+  const available = pages[orientation].textWidth - columnGap * (count - 1);
+  const texts = (c: number) => table.children.map((row) => (row.children[c] ? toString(row.children[c]) : ''));
+  const columns = Array.from({ length: count }, (_, c) => texts(c));
+  const natural = columns.map((cells) => Math.max(...cells.map((t) => t.length)) * charWidth + 3);
+  const minimum = columns.map((cells) => Math.max(...cells.flatMap((t) => t.split(/\s+/).map((w) => w.length))) * charWidth + 2);
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  if (relative && sum(minimum) < available) {
+    // Shared in the given proportion, but no column narrower than its longest word: such a column gets that
+    // width, and the others share what is left.
+    const fixed = new Map<number, number>();
+    for (;;) {
+      const free = relative.map((w, c) => (fixed.has(c) ? 0 : w));
+      const room = available - sum([...fixed.values()]);
+      const share = free.map((w) => (room * w) / sum(free));
+      const short = share.findIndex((w, c) => !fixed.has(c) && w < minimum[c]!);
+      if (short < 0) return share.map((w, c) => fixed.get(c) ?? w);
+      fixed.set(short, minimum[short]!);
+    }
+  }
+  if (sum(natural) <= available) {
+    // Room to spare: it goes to the column that wraps most (the longest text), as `*` would.
+    const widest = natural.indexOf(Math.max(...natural));
+    return natural.map((w, c) => (c === widest ? w + available - sum(natural) : w));
+  }
+  if (sum(minimum) >= available) return minimum.map((w) => (w * available) / sum(minimum));
+  const wanted = natural.map((w, c) => w - minimum[c]!);
+  return minimum.map((w, c) => w + (wanted[c]! * (available - sum(minimum))) / sum(wanted));
 }
 
 /** A short table (a third of a page) moves to the next page whole rather than leave a row or two behind. */

@@ -1,6 +1,7 @@
 import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { robotoFiles } from '../fonts.js';
+import { shareFontParsing } from './font-cache.js';
 import { tableLayouts } from './layout.js';
 
 let instance: typeof pdfmake | undefined;
@@ -9,6 +10,8 @@ let instance: typeof pdfmake | undefined;
 function configuredPdfmake(): typeof pdfmake {
   if (!instance) {
     pdfmake.addFonts({ Roboto: { ...robotoFiles } });
+    // Each font file is parsed once per process; every document still gets its own glyph state (font-cache.ts).
+    shareFontParsing(Object.values(robotoFiles));
     pdfmake.addTableLayouts(tableLayouts);
     // Documents may not fetch anything nor read files: only our own font files may be opened.
     const fontFiles = new Set<string>(Object.values(robotoFiles));
