@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { loadAnnexTables } from './annex/index.js';
 import { loadSources } from './sources/load.js';
 import { readSourceTree } from './sources/read.js';
 import { lockFileName } from './sources/translations.js';
@@ -88,6 +89,9 @@ async function main(argv: string[]): Promise<number> {
     for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
     if (!project || project.broken.length > 0) return 1;
     const { model } = project;
+    const annex = loadAnnexTables(paths.templates, model, project.labels);
+    for (const message of annex.files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
+    if (!annex.tables) return 1;
     const { unconfirmedTranslations } = loadedSources;
     if (unconfirmedTranslations > 0) {
       process.stdout.write(`note: ${unconfirmedTranslations} Spanish texts are not yet confirmed; after review, run \`ek-towns confirm-translations\`\n`);
