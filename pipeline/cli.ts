@@ -31,6 +31,8 @@ Options:
   --out DIR         output folder (default: output)
   --only GROUPS     build only these, comma-separated: ${outputGroups.join(', ')}
   --layout LAYOUT   bilingual report layout: separate (English, then Spanish; default) or parallel (side by side)
+  --shard K/N       build only shard K of N of the per-town outputs (for batch runners); a normal build
+                    afterwards makes the rest and merges the shards' manifests
   --quiet           print only problems and the summary line
   -h, --help        show this help
   --version         print the version
@@ -53,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string', default: 'output' },
         only: { type: 'string' },
         layout: { type: 'string', default: 'separate' },
+        shard: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -100,7 +103,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const layout = values.layout as ReportLayout;
-  const options = { paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], layout, quiet: values.quiet, env: process.env };
+  const shardMatch = values.shard === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(values.shard);
+  const shard = shardMatch ? { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } : undefined;
+  if (values.shard !== undefined && (!shard || shard.index < 1 || shard.index > shard.count)) {
+    process.stderr.write(`ek-towns: --shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/4; got "${values.shard}"\n`);
+    return 2;
+  }
+  const options = { paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], layout, quiet: values.quiet, env: process.env, ...(shard ? { shard } : {}) };
   if (command === 'watch') return watch(options);
   return (await build(options)).code;
 }

@@ -146,3 +146,20 @@ describe('a build killed midway', () => {
     expect(resumed.failed).toEqual([]);
   });
 });
+
+describe('sharded builds', () => {
+  it('splits the per-town outputs into disjoint shards whose manifests merge', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-shards-'));
+    const shardBuild = (index: number) =>
+      build({ paths: { sources: 'sources', templates: 'templates' }, outDir: out, groups: ['briefs'], layout: 'separate', quiet: true, env: {}, shard: { index, count: 3 } });
+    const written: number[] = [];
+    for (const index of [1, 2, 3]) written.push((await shardBuild(index)).written);
+    // 8 towns over 3 shards: 3, 3 and 2 towns, two briefs each.
+    expect(written).toEqual([6, 6, 4]);
+    expect(readdirSync(out).filter((f) => f.startsWith('manifest')).sort()).toEqual(['manifest.shard-1-of-3.json', 'manifest.shard-2-of-3.json', 'manifest.shard-3-of-3.json']);
+    const merged = await build({ paths: { sources: 'sources', templates: 'templates' }, outDir: out, groups: ['briefs'], layout: 'separate', quiet: true, env: {} });
+    expect(merged).toMatchObject({ code: 0, written: 0, upToDate: 16 });
+    expect(readdirSync(out).filter((f) => f.startsWith('manifest'))).toEqual(['manifest.json']);
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).outputs)).toHaveLength(16);
+  });
+});

@@ -1,9 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashBytes } from './fingerprint.js';
 import { writeOutput } from './output.js';
 
 export const manifestName = 'manifest.json';
+/** A shard's own manifest (shards write disjoint outputs, side by side): `manifest.shard-2-of-4.json`. */
+export const shardManifestName = (index: number, count: number) => `manifest.shard-${index}-of-${count}.json`;
+const shardManifest = /^manifest\.shard-\d+-of-\d+\.json$/;
 
 /** What the build wrote: for every output, the inputs it was made from and the file as it was left. */
 export interface Manifest {
@@ -21,22 +24,31 @@ export interface OutputRecord {
   mtimeMs: number;
 }
 
+/** The manifest, merged with the manifests shards left beside it (a shard's records are the newer). */
 export function readManifest(outDir: string): Manifest {
-  const path = join(outDir, manifestName);
-  if (!existsSync(path)) return { version: 1, outputs: {} };
-  try {
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    if (manifest.version === 1 && manifest.outputs && typeof manifest.outputs === 'object') return manifest;
-  } catch {
-    // An unreadable manifest is treated as empty: everything is rebuilt, and outputs it recorded are refused
-    // overwriting only if they look foreign (see isOurs).
-  }
-  return { version: 1, outputs: {} };
+  const shards = existsSync(outDir) ? readdirSync(outDir).filter((name) => shardManifest.test(name)).sort() : [];
+  const outputs = Object.assign({}, ...[manifestName, ...shards].map((name) => readOne(join(outDir, name)))) as Manifest['outputs'];
+  return { version: 1, outputs };
 }
 
-export function writeManifest(outDir: string, manifest: Manifest): void {
+function readOne(path: string): Manifest['outputs'] {
+  if (!existsSync(path)) return {};
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    if (manifest.version === 1 && manifest.outputs && typeof manifest.outputs === 'object') return manifest.outputs;
+  } catch {
+    // Unreadable: treated as empty, so its outputs are rebuilt (their files are then "foreign" and refused;
+    // delete them to rebuild).
+  }
+  return {};
+}
+
+/** Writes the manifest (or a shard's); the full manifest absorbs the shards' ones, which are then removed. */
+export function writeManifest(outDir: string, manifest: Manifest, name = manifestName): void {
   const sorted = Object.fromEntries(Object.entries(manifest.outputs).sort(([a], [b]) => (a < b ? -1 : 1)));
-  writeOutput(outDir, manifestName, Buffer.from(`${JSON.stringify({ version: 1, outputs: sorted }, null, 2)}\n`));
+  writeOutput(outDir, name, Buffer.from(`${JSON.stringify({ version: 1, outputs: sorted }, null, 2)}\n`));
+  if (name !== manifestName) return;
+  for (const shard of readdirSync(outDir).filter((file) => shardManifest.test(file))) rmSync(join(outDir, shard));
 }
 
 export type FileState = 'missing' | 'as-recorded' | 'changed' | 'foreign';

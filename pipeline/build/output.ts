@@ -21,15 +21,13 @@ export function writeOutput(outDir: string, path: string, bytes: Uint8Array): vo
   }
 }
 
-const lockName = '.ek-towns.lock';
-
 /**
- * One build at a time per output folder: a second one refuses with a clear message instead of interleaving
- * writes. A lock left by a process that no longer runs (killed) is taken over.
+ * One build at a time per output folder (per shard: shards write disjoint files): a second one refuses with a
+ * clear message instead of interleaving writes. A lock left by a process that no longer runs is taken over.
  */
-export function lockOutput(outDir: string): { release(): void } | { heldBy: number } {
+export function lockOutput(outDir: string, name = '.ek-towns.lock'): { release(): void } | { heldBy: number } {
   mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, lockName);
+  const path = join(outDir, name);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');

@@ -23,6 +23,8 @@ import { languages } from '../render/labels.js';
 export interface Output {
   path: string;
   group: (typeof outputGroups)[number];
+  /** The town of a per-town job: what `--shard k/n` splits. */
+  town?: string;
   /**
    * Hashes of exactly what the output reads (data records, templates, labels, code), by name: the output is
    * rebuilt when one changes. Without it, the whole project counts (see projectInputs).
@@ -85,6 +87,18 @@ export interface PlanOptions {
   previous?: Model;
 }
 
+export interface Shard { index: number; count: number }
+
+/**
+ * Shard k of n: every n-th town in slug order, from the k-th, with all of its per-town outputs. Outputs that
+ * cover all towns belong to no shard: a normal build makes them (and merges the shards' manifests).
+ */
+export function inShard(outputs: Output[], shard: Shard): Output[] {
+  const towns = [...new Set(outputs.flatMap((o) => (o.town ? [o.town] : [])))].sort();
+  const mine = new Set(towns.filter((_, i) => i % shard.count === shard.index - 1));
+  return outputs.filter((o) => o.town !== undefined && mine.has(o.town));
+}
+
 /** Raised by an output that cannot be made because a source it needs has errors. */
 export class SkippedOutput extends Error {}
 
@@ -102,7 +116,7 @@ export function planOutputs(project: Project, sources: LoadResult, plan: PlanOpt
   // A town's own briefs need its file; everything that covers all towns (the model, the report, the annexes)
   // needs every town and programme file. Other towns' briefs are still built.
   const briefsOfBrokenTowns = project.broken.filter((file) => /\/towns\//.test(file)).flatMap((file) =>
-    languages.map((lang) => blocked(`briefs/${lang}/${basename(file, '.yaml')}.pdf`, 'briefs', [file])));
+    languages.map((lang) => ({ ...blocked(`briefs/${lang}/${basename(file, '.yaml')}.pdf`, 'briefs', [file]), town: basename(file, '.yaml') })));
   return [
     ...outputs.map((output) => (output.group === 'briefs' ? output : blocked(output.path, output.group, project.broken))),
     ...briefsOfBrokenTowns,
@@ -121,6 +135,7 @@ function plannedOutputs(project: Project, sources: LoadResult, plan: PlanOptions
       outputs.push({
         path: `briefs/${lang}/${town.slug}.pdf`,
         group: 'briefs',
+        town: town.slug,
         inputs: briefInputs(project, town, lang),
         produce: (provenance) => traced(project, sources, lang, () => briefDocument(project, town, lang, provenance), async (tree, options) => {
           const { writePdf } = await import('../write/pdf/index.js');

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMessage } from '../diagnostics.js';
 import type { Model } from '../sources/model.js';
 import { DiagnosticsError } from '../diagnostics.js';
-import { type Output, type outputGroups, planOutputs, projectInputs, SkippedOutput } from './outputs.js';
+import { inShard, type Output, type outputGroups, planOutputs, projectInputs, type Shard, SkippedOutput } from './outputs.js';
 import { combine } from './fingerprint.js';
-import { fileState, readManifest, recordOf, settleMtime, writeManifest } from './manifest.js';
+import { fileState, manifestName, readManifest, recordOf, settleMtime, shardManifestName, writeManifest } from './manifest.js';
 import { lockOutput, onInterrupt, writeOutput } from './output.js';
 import type { Project } from '../documents/context.js';
 import type { LoadResult } from '../sources/load.js';
@@ -26,6 +26,8 @@ export interface BuildOptions {
   outDir: string;
   groups: (typeof outputGroups)[number][];
   layout: ReportLayout;
+  /** Build only shard k of n of the per-town jobs (see inShard). */
+  shard?: Shard;
   quiet: boolean;
   env: NodeJS.ProcessEnv;
 }
@@ -53,7 +55,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     process.stderr.write(`${summary}\n`);
     return { code: 1, written: 0, upToDate: 0, failed: [], summary };
   }
-  const lock = lockOutput(options.outDir);
+  const { shard } = options;
+  const lock = lockOutput(options.outDir, shard ? `.ek-towns.shard-${shard.index}-of-${shard.count}.lock` : undefined);
   if ('heldBy' in lock) {
     const summary = `another build (process ${lock.heldBy}) is writing to ${options.outDir}/; wait for it to finish, or stop it`;
     process.stderr.write(`${summary}\n`);
@@ -77,7 +80,9 @@ async function buildLocked(
 ): Promise<BuildResult> {
   const log = (line: string) => progress.line(line);
   const warn = (text: string) => (progress.done(), process.stderr.write(`${text}\n`));
-  const outputs = planOutputs(project, sources, { layout: options.layout, ...(previous ? { previous } : {}) }).filter((o) => options.groups.includes(o.group));
+  const planned = planOutputs(project, sources, { layout: options.layout, ...(previous ? { previous } : {}) }).filter((o) => options.groups.includes(o.group));
+  const outputs = options.shard ? inShard(planned, options.shard) : planned;
+  const manifestFile = options.shard ? shardManifestName(options.shard.index, options.shard.count) : manifestName;
   const manifest = readManifest(options.outDir);
   const failed: { output: Output; reason: string }[] = [];
   let written = 0;
@@ -99,7 +104,7 @@ async function buildLocked(
       // knows the file is ours (by its hash) and never takes it for a stranger's.
       const record = recordOf(bytes, inputs, inputHash);
       manifest.outputs[output.path] = record;
-      writeManifest(options.outDir, manifest);
+      writeManifest(options.outDir, manifest, manifestFile);
       writeOutput(options.outDir, output.path, bytes);
       settleMtime(options.outDir, output.path, record);
       written++;
@@ -115,7 +120,9 @@ async function buildLocked(
     }
   }
   progress.done();
-  if (written > 0) writeManifest(options.outDir, manifest);
+  // A normal build also takes in what shards recorded, even when it had nothing to write itself.
+  const shardsLeft = !options.shard && readdirSync(options.outDir).some((f) => f.startsWith('manifest.shard-'));
+  if (written > 0 || shardsLeft) writeManifest(options.outDir, manifest, manifestFile);
   for (const { output, reason } of failed) process.stderr.write(`failed: ${options.outDir}/${output.path}: ${reason}\n`);
   const upToDate = outputs.length - written - failed.length;
   const summary = written === 0 && failed.length === 0
