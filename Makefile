@@ -8,7 +8,7 @@ COMPILED := dist/.compiled
 TS_SOURCES := $(shell find pipeline -name '*.ts')
 CLI := node dist/cli.js
 
-.PHONY: all build check test clean
+.PHONY: all build check test clean watch
 all: build
 
 $(NODE_DEPS): package-lock.json package.json
@@ -25,6 +25,10 @@ build: $(COMPILED)
 check: $(COMPILED)
 	$(CLI) check
 
+# Rebuilds on every save; errors are shown and the last good outputs stay.
+watch: $(COMPILED)
+	$(CLI) watch
+
 # The tests read outputs back with real clients (poppler, qpdf, LibreOffice, python-docx, Chromium).
 $(TOOLS): tests/install-tools.sh
 	bash tests/install-tools.sh
@@ -38,3 +42,9 @@ test: $(COMPILED) $(TOOLS)
 clean:
 	rm -rf dist
 	find output -mindepth 1 ! -name .gitkeep -delete
+
+# Timings of the build against the targets of issue 8, as a table (takes a few minutes; BENCH_QUICK=1 for a short
+# run with 100 synthetic towns; BENCH_RUNS, BENCH_TOWNS: see tests/bench/run.mjs). Not part of `make test`.
+.PHONY: bench
+bench: $(COMPILED)
+	node tests/bench/run.mjs
