@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { NumberingDefinition } from 'docx';
 import type { Node } from 'mdast';
 import type { WriteOptions } from '../options.js';
 
@@ -25,6 +26,17 @@ export interface DocumentState {
    * a bookmark over that range (`\b`). `open` is the bookmark id of the range still open.
    */
   tocScopes?: { count: number; open?: number };
+  /** The Word language of each `::toc`, in document order, for the entries docx writes into it (see languages.ts). */
+  tocLanguages: string[];
+  /**
+   * Set by `::pagebreak` and a title page: the next body paragraph starts a page (`w:pageBreakBefore`) rather than an
+   * empty paragraph holding a break, which would leave an empty line at the top of the page.
+   */
+  pageBreakPending: boolean;
+  /** Nothing has been written since the current section (which starts a page) began: a page break here is void. */
+  sectionBlank: boolean;
+  /** The next paragraph is the first of a `:::parallel` row's first cell (see `paragraph` in blocks.ts). */
+  rowStart: boolean;
 }
 
 /** Where a handler is: what the paragraphs and runs it makes inherit. */
@@ -41,7 +53,11 @@ export interface Context {
   /** Width of the text column in points (portrait or landscape), to scale figures. */
   textWidth: number;
   /** The innermost list: its numbering and level. */
-  list?: { reference: string; instance: number | undefined; level: number };
+  list?: { reference: string | NumberingDefinition; instance: number | undefined; level: number };
+  /** In a footnote: its paragraphs never take a pending page break. */
+  note?: boolean;
+  /** In a cell of a `:::parallel` table, where a page break cannot be made. */
+  cell?: boolean;
 }
 
 /** Reports a node the writer cannot render faithfully, at its place in the Markdown. */

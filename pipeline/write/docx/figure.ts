@@ -14,15 +14,28 @@ const rasterScale = 2;
 export function figureImage(figure: Figure, textWidth: number, drawingId: number): ImageRun {
   const width = Math.round(textWidth * pixelsPerPoint);
   const height = Math.round((width * figure.height) / figure.width);
-  const png = new Resvg(figure.svg, {
-    fitTo: { mode: 'width', value: width * rasterScale },
-    font: { loadSystemFonts: false, fontFiles: Object.values(robotoFiles), defaultFontFamily: 'Roboto' },
-  }).render().asPng();
   return new ImageRun({
     type: 'svg',
     data: Buffer.from(figure.svg),
-    fallback: { type: 'png', data: png },
+    fallback: { type: 'png', data: rasterise(figure, width * rasterScale) },
     transformation: { width, height },
     altText: { id: String(drawingId), description: figure.alt },
   });
+}
+
+/** PNGs drawn so far, by figure and width: a figure placed again (a repeated chart, the same width) is drawn once. */
+const rasterised = new WeakMap<Figure, Map<number, Buffer>>();
+
+function rasterise(figure: Figure, width: number): Buffer {
+  const byWidth = rasterised.get(figure) ?? new Map<number, Buffer>();
+  rasterised.set(figure, byWidth);
+  let png = byWidth.get(width);
+  if (!png) {
+    png = new Resvg(figure.svg, {
+      fitTo: { mode: 'width', value: width },
+      font: { loadSystemFonts: false, fontFiles: Object.values(robotoFiles), defaultFontFamily: 'Roboto' },
+    }).render().asPng();
+    byWidth.set(width, png);
+  }
+  return png;
 }

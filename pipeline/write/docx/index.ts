@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Document, Packer, type PageNumberEstimator, type Paragraph, TextRun } from 'docx';
 import { estimatePageNumbersWith } from 'docx/layout';
 import type { Root, RootContent } from 'mdast';
+import type { ContainerDirective } from 'mdast-util-directive';
 import { visit } from 'unist-util-visit';
 import { robotoFiles } from '../fonts.js';
 import type { WriteOptions } from '../options.js';
@@ -10,7 +11,8 @@ import { blocks, closeTocScope } from './blocks.js';
 import { type Context, type DocumentState, wordLanguage } from './context.js';
 import { deterministicParts } from './deterministic.js';
 import { Footnotes } from './footnotes.js';
-import { type Orientation, section, textWidth } from './page.js';
+import { languageEveryRun, languageParts } from './languages.js';
+import { type Orientation, type RunningTexts, section, textWidth } from './page.js';
 import { bodyFont, documentStyles, fontTableXml, numbering, tableStylesXml } from './styles.js';
 
 /**
@@ -22,7 +24,7 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
   const lang = wordLanguage(meta.lang);
   const footnotes = new Footnotes(tree, (definition, at) => {
     // A definition starts afresh (no bold, link or list of its reference) but keeps the reference's language.
-    const noteCtx: Context = { doc: at.doc, lang: at.lang, textWidth: at.textWidth, paragraphStyle: 'FootnoteText' };
+    const noteCtx: Context = { doc: at.doc, lang: at.lang, textWidth: at.textWidth, paragraphStyle: 'FootnoteText', note: true };
     const paragraphs = blocks(definition.children, noteCtx) as Paragraph[]; // docx types footnote content as paragraphs
     // Word writes a space between the footnote mark and its text.
     paragraphs[0]?.addRunToFront(new TextRun({ text: ' ', language: { value: at.lang } }));
@@ -30,14 +32,19 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
   });
   const doc: DocumentState = {
     options, footnoteId: (id, ctx) => footnotes.idFor(id, ctx), listInstances: 0, captionCounts: new Map(), drawings: 0,
-    tocScopes: countTocs(tree) > 1 ? { count: 0 } : undefined,
+    tocScopes: countTocs(tree) > 1 ? { count: 0 } : undefined, tocLanguages: [], pageBreakPending: false, sectionBlank: true, rowStart: false,
   };
-  const contextFor = (orientation: Orientation): Context => ({ doc, lang, textWidth: textWidth(orientation) });
+  const texts: RunningTexts = { header: { text: labels.header, lang }, pageOf: { text: labels.pageOf, lang }, footerNote: { text: labels.footerNote, lang } };
 
-  const runs = orientationRuns(tree.children).map(({ orientation, nodes }) => ({ orientation, children: blocks(nodes, contextFor(orientation)) }));
+  const runs = sectionRuns(tree.children, lang, texts).map((run) => {
+    // Each section starts a page: a page break pending from the end of the last one has nothing left to do.
+    doc.pageBreakPending = false;
+    doc.sectionBlank = true;
+    return { ...run, children: blocks(run.nodes, { doc, lang: run.lang, textWidth: textWidth(run.orientation) }) };
+  }).filter((run) => run.children.length > 0); // e.g. a last `::pagebreak` alone: no empty page for it
   if (doc.tocScopes && runs.length > 0) closeTocScope(runs.at(-1)!.children, doc.tocScopes);
-  const sections = runs.map(({ orientation, children }) => section(children, orientation, labels, lang));
-  footnotes.reportUnreferenced(contextFor('portrait'));
+  const sections = runs.map((run) => section(run.children, run.orientation, run.texts));
+  footnotes.reportUnreferenced({ doc, lang, textWidth: textWidth('portrait') });
 
   const document = new Document({
     title: meta.title,
@@ -48,34 +55,77 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     lastModifiedBy: meta.author,
     customProperties: [{ name: 'dataVersion', value: meta.version }],
     styles: documentStyles(lang),
+    // The table styles, which docx has no API for, as "external" styles: docx keeps its own and ours beside them, and
+    // its page estimate sees them (cell margins, spacing), as it would not if they were added to the packed part.
+    externalStyles: tableStylesXml(),
     numbering,
     footnotes: footnotes.notes,
     pageNumbers: pageNumberEstimator(),
-    sections: sections.length > 0 ? sections : [section([], 'portrait', labels, lang)],
+    sections: sections.length > 0 ? sections : [section([], 'portrait', texts)],
   });
   const packed = await Packer.toBuffer(document);
   const deterministic = deterministicParts(meta.date);
   return normaliseZip(packed, {
     date: meta.date,
     replace: { 'word/fontTable.xml': fontTableXml },
-    transform: (path, text) =>
-      deterministic(path, path === 'word/styles.xml' ? text.replace('</w:styles>', `${tableStylesXml}</w:styles>`) : text),
+    transform: (path, text) => {
+      const languaged = languageParts.test(path) ? languageEveryRun(text, lang, path === 'word/document.xml' ? doc.tocLanguages : []) : text;
+      return deterministic(path, languaged);
+    },
   });
 }
 
-/** Top-level content split where `:::landscape` starts and ends: each run becomes a section. */
-function orientationRuns(nodes: RootContent[]): { orientation: Orientation; nodes: RootContent[] }[] {
-  const runs: { orientation: Orientation; nodes: RootContent[] }[] = [];
+/** Top-level content that makes one section: its page orientation, language and running header and footer. */
+interface SectionRun {
+  orientation: Orientation;
+  lang: string;
+  texts: RunningTexts;
+  nodes: RootContent[];
+  /** Which top-level `:::lang` container it is in (0: none): a section never spans two. */
+  part: number;
+}
+
+/**
+ * Top-level content split into sections, each starting a page: where `:::landscape` starts and ends, and around each
+ * top-level `:::lang` container (a language part of the document, such as the Spanish half of the bilingual report).
+ * A part's pages are in its language, and its attributes, each optional, give their running texts in that language:
+ *
+ *   :::lang{code=es header="Informe · Pueblos" pageOf="Página {page} de {pages}" footerNote="Datos v1.2.0"}
+ *
+ * `header` replaces `labels.header`, `pageOf` and `footerNote` the footer's labels; what is not given stays as the
+ * labels have it, in the document's language. A `:::landscape` directly in a part turns its pages too.
+ */
+function sectionRuns(nodes: readonly RootContent[], lang: string, texts: RunningTexts): SectionRun[] {
+  const runs: SectionRun[] = [];
+  const add = (node: RootContent, orientation: Orientation, part: number, partLang: string, partTexts: RunningTexts) => {
+    const last = runs.at(-1);
+    if (last?.part === part && last.orientation === orientation) last.nodes.push(node);
+    else runs.push({ orientation, lang: partLang, texts: partTexts, nodes: [node], part });
+  };
+  const addAll = (children: readonly RootContent[], part: number, partLang: string, partTexts: RunningTexts) => {
+    for (const node of children) {
+      if (isContainer(node, 'landscape')) for (const child of node.children) add(child, 'landscape', part, partLang, partTexts);
+      else add(node, 'portrait', part, partLang, partTexts);
+    }
+  };
+  let parts = 0;
   for (const node of nodes) {
-    if (node.type === 'containerDirective' && node.name === 'landscape') {
-      runs.push({ orientation: 'landscape', nodes: node.children });
-    } else if (runs.at(-1)?.orientation === 'portrait') {
-      runs.at(-1)!.nodes.push(node);
+    if (isContainer(node, 'lang')) {
+      const attributes = node.attributes ?? {};
+      const partLang = wordLanguage(attributes.code ?? '') || lang;
+      const own = (key: keyof RunningTexts) => (attributes[key] ? { text: attributes[key], lang: partLang } : texts[key]);
+      addAll(node.children, ++parts, partLang, { header: own('header'), pageOf: own('pageOf'), footerNote: own('footerNote') });
+      // What follows the part is back in the document's language, on a page of its own.
+      runs.push({ orientation: 'portrait', lang, texts, nodes: [], part: 0 });
     } else {
-      runs.push({ orientation: 'portrait', nodes: [node] });
+      addAll([node], 0, lang, texts);
     }
   }
-  return runs;
+  return runs.filter((run) => run.nodes.length > 0);
+}
+
+function isContainer(node: RootContent, name: string): node is ContainerDirective {
+  return node.type === 'containerDirective' && node.name === name;
 }
 
 function countTocs(tree: Root): number {

@@ -10,9 +10,20 @@ import {
   TabStopType,
   TextRun,
 } from 'docx';
-import type { WriterLabels } from '../options.js';
-
 export type Orientation = 'portrait' | 'landscape';
+
+/** A running text and the Word language it is in. */
+export interface LangText {
+  text: string;
+  lang: string;
+}
+
+/** What a section's header and footer print: `pageOf` has `{page}` and `{pages}` placeholders. */
+export interface RunningTexts {
+  header: LangText;
+  pageOf: LangText;
+  footerNote: LangText;
+}
 
 // A4 with 2.5 cm margins, in twips (1/20 pt).
 const a4 = { width: 11906, height: 16838 };
@@ -29,14 +40,16 @@ function textWidthTwips(orientation: Orientation): number {
 }
 
 /** One section: its pages, running header and footer. Each section gets its own, so every page has them. */
-export function section(children: FileChild[], orientation: Orientation, labels: WriterLabels, lang: string): ISectionOptions {
-  const run = (text: string) => new TextRun({ text, language: { value: lang } });
-  const tab = new TextRun({ children: [new Tab()], language: { value: lang } });
+export function section(children: FileChild[], orientation: Orientation, texts: RunningTexts): ISectionOptions {
+  const run = ({ text, lang }: LangText) => new TextRun({ text, language: { value: lang } });
+  const tab = new TextRun({ children: [new Tab()], language: { value: texts.footerNote.lang } });
   const footer = new Paragraph({
     style: 'Footer',
     tabStops: [{ type: TabStopType.RIGHT, position: textWidthTwips(orientation) }],
-    children: [...pageOf(labels.pageOf, lang), tab, run(labels.footerNote)],
+    run: { language: { value: texts.footerNote.lang } },
+    children: [...pageOf(texts.pageOf), tab, run(texts.footerNote)],
   });
+  const header = new Paragraph({ style: 'Header', run: { language: { value: texts.header.lang } }, children: [run(texts.header)] });
   return {
     properties: {
       page: {
@@ -45,15 +58,15 @@ export function section(children: FileChild[], orientation: Orientation, labels:
         margin: { top: margin, right: margin, bottom: margin, left: margin, header: headerDistance, footer: headerDistance },
       },
     },
-    headers: { default: new Header({ children: [new Paragraph({ style: 'Header', children: [run(labels.header)] })] }) },
+    headers: { default: new Header({ children: [header] }) },
     footers: { default: new Footer({ children: [footer] }) },
     children,
   };
 }
 
 /** "Page {page} of {pages}" with the placeholders as PAGE and NUMPAGES fields, so Word keeps them right. */
-function pageOf(label: string, lang: string): TextRun[] {
-  return label
+function pageOf({ text, lang }: LangText): TextRun[] {
+  return text
     .split(/(\{page\}|\{pages\})/)
     .filter((part) => part !== '')
     .map((part) => {

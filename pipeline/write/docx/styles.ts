@@ -1,10 +1,12 @@
 import {
   AlignmentType,
   type IBaseParagraphStyleOptions,
+  type ILevelsOptions,
   type INumberingOptions,
   type IStylesOptions,
   LevelFormat,
   LineRuleType,
+  type NumberingDefinition,
 } from 'docx';
 
 /**
@@ -70,10 +72,21 @@ export function documentStyles(lang: string): IStylesOptions {
 }
 
 /**
- * Table styles, as WordprocessingML to add to `word/styles.xml`: docx has no API for them, and its `importedStyles`
- * would replace all the styles above.
+ * Table styles, as a `word/styles.xml` of their own for docx's `externalStyles`: docx has no API for them, and its
+ * `importedStyles` would replace all the styles above.
  */
-export const tableStylesXml = [
+export const tableStylesXml = () => `<w:styles ${namespaces}>${tableStyles.join('').replace(/>\s+</g, '><')}</w:styles>`;
+
+const namespaces = [
+  'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"',
+  'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"',
+  'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"',
+  'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"',
+  'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"',
+  'mc:Ignorable="w14 w15"',
+].join(' ');
+
+const tableStyles = [
   tableStyle('ReportTable', 'Report Table', `
     <w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>
     <w:rPr><w:sz w:val="${pt(9.5)}"/><w:szCs w:val="${pt(9.5)}"/></w:rPr>
@@ -92,10 +105,22 @@ export const tableStylesXml = [
         <w:shd w:val="clear" w:color="auto" w:fill="E8EEF4"/>
       </w:tcPr>
     </w:tblStylePr>`),
+  // Side-by-side languages: no frame, a light rule between the columns and none between the rows (LibreOffice draws
+  // one again at the top of a row continued on the next page). The cells set their own inner margins (blocks.ts), so
+  // the text lines up with the page margins on the outside. Single line spacing in the narrow columns: it also lets
+  // docx's page estimate follow a row across pages, which stops at a line whose extra spacing would hang below a page.
+  tableStyle('Parallel', 'Parallel Languages', `
+    <w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr>
+    <w:tblPr>
+      <w:tblBorders>
+        <w:insideV w:val="single" w:sz="4" w:space="0" w:color="D9D9D9"/>
+      </w:tblBorders>
+      <w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/><w:bottom w:w="120" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>
+    </w:tblPr>`),
   boxStyle('Facts', 'Facts Box', 'F2F2F2', '808080'),
   boxStyle('CalloutNote', 'Callout Note', 'EAF1F8', '5B8DB8'),
   boxStyle('CalloutWarning', 'Callout Warning', 'FDF3E1', 'C98A1B'),
-].join('');
+];
 
 function tableStyle(id: string, name: string, body: string): string {
   return `<w:style w:type="table" w:styleId="${id}"><w:name w:val="${name}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>${body}</w:style>`;
@@ -129,15 +154,24 @@ export const numbering: INumberingOptions = {
         style: { paragraph: { indent: indent(level) } },
       })),
     },
-    {
-      reference: listReferences.ordered,
-      levels: levels.map((level) => ({
-        level, format: orderedFormats[level % orderedFormats.length]!, text: `%${level + 1}.`, alignment: AlignmentType.LEFT,
-        style: { paragraph: { indent: indent(level) } },
-      })),
-    },
+    { reference: listReferences.ordered, levels: orderedLevels(1) },
   ],
 };
+
+function orderedLevels(start: number): ILevelsOptions[] {
+  return levels.map((level) => ({
+    level, start, format: orderedFormats[level % orderedFormats.length]!, text: `%${level + 1}.`, alignment: AlignmentType.LEFT,
+    style: { paragraph: { indent: indent(level) } },
+  }));
+}
+
+/**
+ * The numbering of an ordered list: counting from 1, or, for a Markdown list that starts at another number (`5.`),
+ * a list definition of its own that counts from there (docx adds it to the numbering when the list is written).
+ */
+export function orderedNumbering(start: number): string | NumberingDefinition {
+  return start === 1 ? listReferences.ordered : { reference: `${listReferences.ordered}-from-${start}`, levels: orderedLevels(start) };
+}
 
 /** Indent of a list item's later paragraphs, so they line up with the item's text. */
 export function listContinuationIndent(level: number) {
