@@ -52,7 +52,7 @@ describe.each(['separate', 'parallel'] as const)('the bilingual report, %s layou
 
   it('has a real TOC field whose cached entries list every chapter with a page number', () => {
     const xml = docx()['word/document.xml'];
-    expect(xml).toMatch(/<w:instrText[^>]*>\s*TOC \\o/);
+    expect(xml).toMatch(/<w:instrText[^>]*>\s*TOC [^<]*\\o &quot;1-2&quot;/);
     const entries = paragraphs(xml).filter((p) => /^TOC\d$/.test(p.style)).map((p) => p.text);
     expect(entries.length).toBeGreaterThan(chapterKeys.length);
     for (const key of chapterKeys) {
@@ -94,6 +94,11 @@ describe.each(['separate', 'parallel'] as const)('the bilingual report, %s layou
 });
 
 describe('the report package', () => {
+  it('carries its provenance, which verify reads', async () => {
+    const { readProvenance } = await import('../pipeline/build/verify.js');
+    expect(readProvenance(reportPath(dirs.separate))).toEqual({ output: 'report/east-kazakhstan-small-towns.docx', inputs: expect.stringMatching(/^[0-9a-f]{16}$/) });
+  });
+
   it('has document properties and the data version', () => {
     const parts = unzipText(reportPath(dirs.separate));
     expect(parts['docProps/core.xml']).toContain(labels.en.get('report.title')!.replace('–', '–'));

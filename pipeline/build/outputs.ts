@@ -225,8 +225,8 @@ async function bilingualReport(project: Project, sources: LoadResult, layout: Re
     return { lang, rendered, ...parsePart(project, sources, lang, rendered, `${lang}-`) };
   }) as [Part, Part];
   const joined = joinLanguages(
-    { lang: 'en', tree: english.tree, figures: english.rendered.options.figures, header: english.rendered.options.labels.header },
-    { lang: 'es', tree: spanish.tree, figures: spanish.rendered.options.figures, header: spanish.rendered.options.labels.header },
+    { lang: 'en', tree: english.tree, figures: english.rendered.options.figures, ...english.rendered.options.labels },
+    { lang: 'es', tree: spanish.tree, figures: spanish.rendered.options.figures, ...spanish.rendered.options.labels },
     layout,
   );
   const { meta, labels } = english.rendered.options;

@@ -7,8 +7,10 @@ export interface LanguagePart {
   lang: Lang;
   tree: Root;
   figures: Record<string, Figure>;
-  /** Running header for this part's pages. */
+  /** Running header and footer words for this part's pages, in its language. */
   header: string;
+  pageOf: string;
+  footerNote: string;
 }
 
 const container = (name: string, attributes: Record<string, string>, children: RootContent[]): ContainerDirective => ({
@@ -24,7 +26,7 @@ const container = (name: string, attributes: Record<string, string>, children: R
 export function joinLanguages(english: LanguagePart, spanish: LanguagePart, layout: 'separate' | 'parallel'): { tree: Root; figures: Record<string, Figure> } {
   const figures = { ...prefixFigures(english), ...prefixFigures(spanish) };
   if (layout === 'separate') {
-    const spanishPart = container('lang', { code: spanish.lang, header: spanish.header }, spanish.tree.children);
+    const spanishPart = container('lang', { code: spanish.lang, header: spanish.header, pageOf: spanish.pageOf, footerNote: spanish.footerNote }, spanish.tree.children);
     return { tree: { type: 'root', children: [...english.tree.children, spanishPart] }, figures };
   }
   const [enFront, enBody] = splitFront(english.tree);

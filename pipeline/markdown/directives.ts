@@ -15,7 +15,8 @@
  *   :::facts                            container  the facts box of a brief
  *   :::landscape                        container  content set on landscape pages
  *   :::lang{code=es header="…"}         container  block content in another language; at the top level it starts a new
- *                                                  section, and `header` (optional) is its running header
+ *                                                  section, with optional running header and footer words in its
+ *                                                  language: header="…" pageOf="Página {page} de {pages}" footerNote="…"
  *   :::parallel                         container  side-by-side languages: children are :::lang containers in pairs
  *                                                  (en, es, en, es…); each pair is one row, left and right
  *   :lang[texto]{code=es}               text       inline span in another language

@@ -53,7 +53,11 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     description: labels.footerNote,
     creator: 'ek-towns',
     lastModifiedBy: meta.author,
-    customProperties: [{ name: 'dataVersion', value: meta.version }],
+    // The data version, and which output this is and what it was built from, for `ek-towns verify`.
+    customProperties: [
+      { name: 'dataVersion', value: meta.version },
+      ...(meta.provenance ? [{ name: 'EkTownsOutput', value: meta.provenance.output }, { name: 'EkTownsInputs', value: meta.provenance.inputs }] : []),
+    ],
     styles: documentStyles(lang),
     // The table styles, which docx has no API for, as "external" styles: docx keeps its own and ours beside them, and
     // its page estimate sees them (cell margins, spacing), as it would not if they were added to the packed part.
