@@ -38,10 +38,10 @@ test: $(COMPILED) $(TOOLS)
 	npx tsc --noEmit -p tests/tsconfig.json
 	npx vitest run
 
-# Removes only what the build wrote: compiled JavaScript and the generated outputs (output/.gitkeep stays).
+# Removes only what the build wrote: the outputs its manifest records, and the compiled JavaScript.
 clean:
+	if [ -f dist/cli.js ]; then $(CLI) clean; fi
 	rm -rf dist
-	find output -mindepth 1 ! -name .gitkeep -delete
 
 # Timings of the build against the targets of issue 8, as a table (takes a few minutes; BENCH_QUICK=1 for a short
 # run with 100 synthetic towns; BENCH_RUNS, BENCH_TOWNS: see tests/bench/run.mjs). Not part of `make test`.

@@ -1,20 +1,10 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
-import { loadAnnexTables } from './annex/index.js';
-import { loadSources } from './sources/load.js';
-import { readSourceTree } from './sources/read.js';
-import { lockFileName } from './sources/translations.js';
-import { formatMessage } from './diagnostics.js';
-import { build } from './build/run.js';
-import { watch } from './build/watch.js';
-import { loadProject } from './build/project.js';
-import { outputGroups, planOutputs, projectInputs } from './build/outputs.js';
-import { readManifest } from './build/manifest.js';
-import { verifyFiles } from './build/verify.js';
-import { type ReportLayout, reportLayouts } from './documents/report.js';
+import { type OutputGroup, outputGroups, type ReportLayout, reportLayouts } from './build/choices.js';
+import { buildStamp, upToDate } from './build/stamp.js';
+
+// Only what every command needs is imported here; each command loads its own modules, so that a build with
+// nothing to do answers before the pipeline (YAML, templates, writers) is loaded at all.
 
 const usage = `ek-towns — briefs, a bilingual report and annex tables on the small towns of East Kazakhstan (1925–1953)
 
@@ -24,6 +14,7 @@ Usage:
   ek-towns watch [options]          build, then rebuild whenever a source or template is saved (Ctrl-C stops)
   ek-towns verify FILE…             tell whether PDF/DOCX/XLSX files match the current sources
   ek-towns confirm-translations     after reviewing the Spanish, record the English each translation matches
+  ek-towns clean [--out DIR]        remove the outputs the manifest records (only files the pipeline wrote)
 
 Options:
   --sources DIR     source data (default: sources)
@@ -70,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.version) return (process.stdout.write('ek-towns 0.1.0\n'), 0);
   const [command, ...rest] = positionals;
   if (command === 'verify' && rest.length > 0) return verify(rest, values);
+  if (command === 'clean' && rest.length === 0) return (await import('./build/clean.js')).clean(values.out);
   if (command === 'confirm-translations' && rest.length === 0) return confirmTranslations(values.sources);
   if (rest.length > 0 || (command !== 'check' && command !== 'build' && command !== 'watch')) {
     process.stderr.write(`ek-towns: ${command ? `unknown command "${[command, ...rest].join(' ')}"` : 'missing command'}\n\n${usage}`);
@@ -88,6 +80,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const paths = { sources: values.sources, templates: values.templates };
   if (command === 'check') {
+    const { loadProject } = await import('./build/project.js');
+    const { formatMessage } = await import('./diagnostics.js');
+    const { loadAnnexTables } = await import('./annex/index.js');
     const { project, files, sources: loadedSources } = loadProject(paths, process.env);
     for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
     if (!project || project.broken.length > 0) return 1;
@@ -109,12 +104,25 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ek-towns: --shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/4; got "${values.shard}"\n`);
     return 2;
   }
-  const options = { paths, outDir: values.out, groups: only as (typeof outputGroups)[number][], layout, quiet: values.quiet, env: process.env, ...(shard ? { shard } : {}) };
-  if (command === 'watch') return watch(options);
+  const groups = only as OutputGroup[];
+  const stamp = buildStamp([paths.sources, paths.templates], { groups, layout, out: values.out, epoch: process.env.SOURCE_DATE_EPOCH ?? null });
+  const options = { paths, outDir: values.out, groups, layout, quiet: values.quiet, env: process.env, stamp, ...(shard ? { shard } : {}) };
+  if (command === 'watch') return (await import('./build/watch.js')).watch(options);
+  const fresh = shard ? undefined : upToDate(values.out, stamp);
+  if (fresh) {
+    process.stdout.write(`nothing to do: ${fresh.outputs} outputs up to date\n`);
+    return 0;
+  }
+  const { build } = await import('./build/run.js');
   return (await build(options)).code;
 }
 
-function verify(files: string[], values: { sources: string; templates: string; out: string; layout: string }): number {
+async function verify(files: string[], values: { sources: string; templates: string; out: string; layout: string }): Promise<number> {
+  const { loadProject } = await import('./build/project.js');
+  const { formatMessage } = await import('./diagnostics.js');
+  const { planOutputs, projectInputs } = await import('./build/outputs.js');
+  const { readManifest } = await import('./build/manifest.js');
+  const { verifyFiles } = await import('./build/verify.js');
   const { project, files: loaded, sources } = loadProject({ sources: values.sources, templates: values.templates }, process.env);
   if (!project) {
     for (const message of loaded.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
@@ -127,7 +135,14 @@ function verify(files: string[], values: { sources: string; templates: string; o
 }
 
 /** Writes sources/translations.lock.yaml from the current, valid sources. */
-function confirmTranslations(sourcesDir: string): number {
+async function confirmTranslations(sourcesDir: string): Promise<number> {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { stringify } = await import('yaml');
+  const { loadSources } = await import('./sources/load.js');
+  const { readSourceTree } = await import('./sources/read.js');
+  const { lockFileName } = await import('./sources/translations.js');
+  const { formatMessage } = await import('./diagnostics.js');
   const result = loadSources(sourcesDir, readSourceTree(sourcesDir));
   const errors = result.files.flatMap((f) => f.messages.filter((m) => m.fatal));
   for (const message of errors) process.stderr.write(`${formatMessage(message)}\n`);

@@ -163,3 +163,18 @@ describe('sharded builds', () => {
     expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).outputs)).toHaveLength(16);
   });
 });
+
+describe('the no-op build from the command line', () => {
+  it('answers "nothing to do" without touching the output folder, and notices an edit', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const sources = copySources();
+    const out = mkdtempSync(join(tmpdir(), 'ek-noop-'));
+    const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/cli.js', 'build', '--only', 'model', '--sources', sources, '--out', out, ...args], { encoding: 'utf8' });
+    cli('--quiet');
+    const before = snapshot(out);
+    expect(cli()).toBe('nothing to do: 2 outputs up to date\n');
+    expect(snapshot(out)).toEqual(before);
+    edit(join(sources, 'towns/zaisan.yaml'), /(\n {2}- year: )1941\n/, '$11940\n');
+    expect(cli()).toMatch(/^wrote .*model\.json\nwrote .*CHANGES\.md\n2 written, 0 up to date\n$/);
+  });
+});

@@ -11,6 +11,8 @@ const shardManifest = /^manifest\.shard-\d+-of-\d+\.json$/;
 /** What the build wrote: for every output, the inputs it was made from and the file as it was left. */
 export interface Manifest {
   version: 1;
+  /** The buildStamp of the last complete build (see stamp.ts), for the fast no-op check. */
+  stamp?: string;
   outputs: Record<string, OutputRecord>;
 }
 
@@ -27,26 +29,28 @@ export interface OutputRecord {
 /** The manifest, merged with the manifests shards left beside it (a shard's records are the newer). */
 export function readManifest(outDir: string): Manifest {
   const shards = existsSync(outDir) ? readdirSync(outDir).filter((name) => shardManifest.test(name)).sort() : [];
-  const outputs = Object.assign({}, ...[manifestName, ...shards].map((name) => readOne(join(outDir, name)))) as Manifest['outputs'];
-  return { version: 1, outputs };
+  const outputs = Object.assign({}, ...[manifestName, ...shards].map((name) => readOne(join(outDir, name)).outputs)) as Manifest['outputs'];
+  const { stamp } = readOne(join(outDir, manifestName));
+  return { version: 1, outputs, ...(stamp && shards.length === 0 ? { stamp } : {}) };
 }
 
-function readOne(path: string): Manifest['outputs'] {
-  if (!existsSync(path)) return {};
+function readOne(path: string): Pick<Manifest, 'outputs' | 'stamp'> {
+  if (!existsSync(path)) return { outputs: {} };
   try {
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    if (manifest.version === 1 && manifest.outputs && typeof manifest.outputs === 'object') return manifest.outputs;
+    if (manifest.version === 1 && manifest.outputs && typeof manifest.outputs === 'object') return manifest;
   } catch {
     // Unreadable: treated as empty, so its outputs are rebuilt (their files are then "foreign" and refused;
     // delete them to rebuild).
   }
-  return {};
+  return { outputs: {} };
 }
 
 /** Writes the manifest (or a shard's); the full manifest absorbs the shards' ones, which are then removed. */
 export function writeManifest(outDir: string, manifest: Manifest, name = manifestName): void {
   const sorted = Object.fromEntries(Object.entries(manifest.outputs).sort(([a], [b]) => (a < b ? -1 : 1)));
-  writeOutput(outDir, name, Buffer.from(`${JSON.stringify({ version: 1, outputs: sorted }, null, 2)}\n`));
+  const stamp = name === manifestName && manifest.stamp ? { stamp: manifest.stamp } : {};
+  writeOutput(outDir, name, Buffer.from(`${JSON.stringify({ version: 1, ...stamp, outputs: sorted }, null, 2)}\n`));
   if (name !== manifestName) return;
   for (const shard of readdirSync(outDir).filter((file) => shardManifest.test(file))) rmSync(join(outDir, shard));
 }

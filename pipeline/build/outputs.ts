@@ -6,7 +6,8 @@ import { DiagnosticsError } from '../diagnostics.js';
 import { annexOutputs } from '../documents/annex.js';
 import { briefDocument } from '../documents/brief.js';
 import { joinLanguages } from '../documents/bilingual.js';
-import { type ReportLayout, reportDocument } from '../documents/report.js';
+import { reportDocument } from '../documents/report.js';
+import type { OutputGroup, ReportLayout } from './choices.js';
 import { label, type Project } from '../documents/context.js';
 import { markdownToTree } from '../markdown/index.js';
 import type { RenderState } from '../render/helpers.js';
@@ -22,7 +23,7 @@ import { languages } from '../render/labels.js';
 /** One file the build writes, and how to make its bytes in memory. */
 export interface Output {
   path: string;
-  group: (typeof outputGroups)[number];
+  group: OutputGroup;
   /** The town of a per-town job: what `--shard k/n` splits. */
   town?: string;
   /**
@@ -79,7 +80,7 @@ function reportInputs(project: Project, layout: ReportLayout | 'html'): Record<s
   };
 }
 
-export const outputGroups = ['model', 'briefs', 'report', 'annex', 'preview'] as const;
+export { outputGroups } from './choices.js';
 
 export interface PlanOptions {
   layout: ReportLayout;

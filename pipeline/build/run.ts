@@ -5,12 +5,13 @@ import type { Model } from '../sources/model.js';
 import { DiagnosticsError } from '../diagnostics.js';
 import { inShard, type Output, type outputGroups, planOutputs, projectInputs, type Shard, SkippedOutput } from './outputs.js';
 import { combine } from './fingerprint.js';
+import { readProvenance } from './verify.js';
 import { fileState, manifestName, readManifest, recordOf, settleMtime, shardManifestName, writeManifest } from './manifest.js';
 import { lockOutput, onInterrupt, writeOutput } from './output.js';
 import type { Project } from '../documents/context.js';
 import type { LoadResult } from '../sources/load.js';
 import { loadProject, type ProjectPaths } from './project.js';
-import type { ReportLayout } from '../documents/report.js';
+import type { ReportLayout } from './choices.js';
 
 /** The last good model, if an earlier build wrote one: the fallback for a broken town on the maps. */
 function readPreviousModel(outDir: string): Model | undefined {
@@ -28,6 +29,8 @@ export interface BuildOptions {
   layout: ReportLayout;
   /** Build only shard k of n of the per-town jobs (see inShard). */
   shard?: Shard;
+  /** buildStamp taken before reading anything; recorded after a complete build for the fast no-op check. */
+  stamp?: string;
   quiet: boolean;
   env: NodeJS.ProcessEnv;
 }
@@ -91,7 +94,10 @@ async function buildLocked(
     const inputs = output.inputs ?? projectInputs(project);
     const inputHash = combine(inputs);
     const record = manifest.outputs[output.path];
-    const state = fileState(options.outDir, output.path, record);
+    let state = fileState(options.outDir, output.path, record);
+    // Not in the manifest, but a file that says it is this output (written before manifests existed, or by a
+    // build whose manifest was lost) is still ours to replace.
+    if (state === 'foreign' && readProvenance(join(options.outDir, output.path))?.output === output.path) state = 'changed';
     if (state === 'as-recorded' && record?.inputHash === inputHash) continue;
     if (state === 'foreign') {
       failed.push({ output, reason: 'a file the pipeline did not write is in the way; move or delete it' });
@@ -104,6 +110,7 @@ async function buildLocked(
       // knows the file is ours (by its hash) and never takes it for a stranger's.
       const record = recordOf(bytes, inputs, inputHash);
       manifest.outputs[output.path] = record;
+      delete manifest.stamp; // until this build completes, the fast no-op check must not trust the folder
       writeManifest(options.outDir, manifest, manifestFile);
       writeOutput(options.outDir, output.path, bytes);
       settleMtime(options.outDir, output.path, record);
@@ -120,9 +127,14 @@ async function buildLocked(
     }
   }
   progress.done();
-  // A normal build also takes in what shards recorded, even when it had nothing to write itself.
+  // A normal build also takes in what shards recorded, even when it had nothing to write itself; a complete
+  // build records its stamp, so that the next run can tell at once that nothing changed.
   const shardsLeft = !options.shard && readdirSync(options.outDir).some((f) => f.startsWith('manifest.shard-'));
-  if (written > 0 || shardsLeft) writeManifest(options.outDir, manifest, manifestFile);
+  const stamp = !options.shard && failed.length === 0 ? options.stamp : undefined;
+  const stampChanged = stamp !== manifest.stamp;
+  if (stamp) manifest.stamp = stamp;
+  else delete manifest.stamp;
+  if (written > 0 || shardsLeft || stampChanged) writeManifest(options.outDir, manifest, manifestFile);
   for (const { output, reason } of failed) process.stderr.write(`failed: ${options.outDir}/${output.path}: ${reason}\n`);
   const upToDate = outputs.length - written - failed.length;
   const summary = written === 0 && failed.length === 0

@@ -5,8 +5,7 @@ import type { Lang, Provenance, WriteOptions } from '../write/options.js';
 import { briefContext, briefFigures } from './brief.js';
 import { label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
 
-export const reportLayouts = ['separate', 'parallel'] as const;
-export type ReportLayout = (typeof reportLayouts)[number];
+export { type ReportLayout, reportLayouts } from '../build/choices.js';
 
 /** The report's context in one language: every town as in its brief, all stages, the comparison matrix. */
 export function reportContext(project: Project, lang: Lang) {
