@@ -90,6 +90,8 @@ async function buildLocked(
   const failed: { output: Output; reason: string }[] = [];
   let written = 0;
   for (const [index, output] of outputs.entries()) {
+    // Let the event loop run between outputs, so that Ctrl-C and SIGTERM are handled promptly.
+    await new Promise((resolve) => setImmediate(resolve));
     progress.update(index, outputs.length, output.path);
     const inputs = output.inputs ?? projectInputs(project);
     const inputHash = combine(inputs);

@@ -7,6 +7,16 @@ import { label, type Project, renderMarkdown, writerLabels } from './context.js'
 
 export const briefRange: [number, number] = [1925, 1953];
 
+/** A brief's map shows the town and at most this many others, the nearest: all eight of the real region. */
+const mapNeighbours = 12;
+
+function nearest<T extends { slug: string; coordinates: { lat: number; lon: number } }>(towns: T[], town: TownModel, count: number): T[] {
+  const distance = (t: T) => Math.hypot(t.coordinates.lat - town.coordinates.lat, (t.coordinates.lon - town.coordinates.lon) * Math.cos((town.coordinates.lat * Math.PI) / 180));
+  const others = towns.filter((t) => t.slug !== town.slug).sort((a, b) => distance(a) - distance(b) || (a.slug < b.slug ? -1 : 1));
+  const shown = new Set([town.slug, ...others.slice(0, count).map((t) => t.slug)]);
+  return towns.filter((t) => shown.has(t.slug));
+}
+
 const inRange = (from: number, to: number) => to >= briefRange[0] && from <= briefRange[1];
 
 /**
@@ -34,7 +44,7 @@ export function briefFigures(project: Project, town: TownModel, lang: Lang): Rec
     yearLabel: label(project, lang, 'timeline.years'),
   });
   const map = drawLocatorMap({
-    towns: project.mapTowns.map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
+    towns: nearest(project.mapTowns, town, mapNeighbours).map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
     highlight: town.slug,
     sourceNote: 'Natural Earth (world-atlas)',
     size: { width: 400, height: 290 },
