@@ -4,7 +4,7 @@ import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { DiagnosticsError } from '../diagnostics.js';
 import { annexOutputs } from '../documents/annex.js';
-import { briefDocument } from '../documents/brief.js';
+import { briefDocument, mapTownsOf } from '../documents/brief.js';
 import { joinLanguages } from '../documents/bilingual.js';
 import { reportDocument } from '../documents/report.js';
 import type { OutputGroup, ReportLayout } from './choices.js';
@@ -56,7 +56,7 @@ function briefInputs(project: Project, town: TownModel, lang: Lang): Record<stri
   const { model, hashes } = project;
   return {
     [`town:${town.slug}`]: hashJson(town),
-    map: hashJson(project.mapTowns),
+    map: hashJson(mapTownsOf(project, town)),
     stages: hashJson(model.stages),
     region: hashJson(model.region.conclusions),
     references: hashJson(model.references),

@@ -10,6 +10,11 @@ export const briefRange: [number, number] = [1925, 1953];
 /** A brief's map shows the town and at most this many others, the nearest: all eight of the real region. */
 const mapNeighbours = 12;
 
+/** The towns on a brief's locator map: its own and its nearest neighbours (with a broken town's last good data). */
+export function mapTownsOf(project: Project, town: TownModel) {
+  return nearest(project.mapTowns, town, mapNeighbours);
+}
+
 function nearest<T extends { slug: string; coordinates: { lat: number; lon: number } }>(towns: T[], town: TownModel, count: number): T[] {
   const distance = (t: T) => Math.hypot(t.coordinates.lat - town.coordinates.lat, (t.coordinates.lon - town.coordinates.lon) * Math.cos((town.coordinates.lat * Math.PI) / 180));
   const others = towns.filter((t) => t.slug !== town.slug).sort((a, b) => distance(a) - distance(b) || (a.slug < b.slug ? -1 : 1));
@@ -44,7 +49,7 @@ export function briefFigures(project: Project, town: TownModel, lang: Lang): Rec
     yearLabel: label(project, lang, 'timeline.years'),
   });
   const map = drawLocatorMap({
-    towns: nearest(project.mapTowns, town, mapNeighbours).map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
+    towns: mapTownsOf(project, town).map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
     highlight: town.slug,
     sourceNote: 'Natural Earth (world-atlas)',
     size: { width: 400, height: 290 },
