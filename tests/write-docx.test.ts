@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
+import type { IContext, IXmlableObject, PageNumberEstimator } from 'docx';
 import type { BlockContent, PhrasingContent, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import { visit } from 'unist-util-visit';
@@ -12,6 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { markdownToTree } from '../pipeline/markdown/index.js';
 import type { WriteOptions } from '../pipeline/write/options.js';
 import { writeDocx } from '../pipeline/write/docx/index.js';
+import { carryOn } from '../pipeline/write/docx/pages.js';
+import { robotoFiles } from '../pipeline/write/fonts.js';
 import { expectGolden, fixturesDir } from './golden.js';
 
 const sampleDir = join(fixturesDir, 'spine-sample');
@@ -171,17 +174,29 @@ function rowsAndCells(table: string): { properties: string; cells: string[] }[] 
   });
 }
 
-async function convertWithLibreOffice(bytes: Uint8Array, name: string): Promise<string> {
+/**
+ * The text LibreOffice prints of a document, its pages apart by form feeds. With `fonts`, a folder of fonts, it has
+ * those fonts too (a fontconfig of its own), such as Roboto, which it would otherwise replace by a wider font.
+ */
+async function convertWithLibreOffice(bytes: Uint8Array, name: string, { fonts }: { fonts?: string } = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'ek-docx-'));
   try {
     writeFileSync(join(dir, `${name}.docx`), bytes);
     const profile = `file://${join(dir, 'lo-profile')}`; // a private profile, so parallel runs don't clash
-    await run('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${name}.docx`)]);
+    const env = fonts ? { ...process.env, FONTCONFIG_FILE: fontConfig(dir, fonts) } : process.env;
+    await run('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${name}.docx`)], env);
     const { stdout } = await run('pdftotext', ['-layout', join(dir, `${name}.pdf`), '-']);
     return stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A fontconfig file in `dir` with the system's fonts and those in `fonts`. */
+function fontConfig(dir: string, fonts: string): string {
+  const file = join(dir, 'fonts.conf');
+  writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${fonts}</dir><cachedir>${join(dir, 'fontconfig')}</cachedir></fontconfig>\n`);
+  return file;
 }
 
 /** The paragraph whose text contains `text`, outside the TOC. */
@@ -190,6 +205,99 @@ function paragraphWith(xml: string, text: string): string {
     .find((p) => paragraphTexts(p).join('').includes(text));
   if (!found) throw new Error(`no paragraph with "${text}"`);
   return found;
+}
+
+/**
+ * A document shaped like the bilingual report, separate layout: a title page and contents, then chapters of a page or
+ * more, eight towns each with a long facts box, a figure, a list, a callout and a footnote; then the same in Spanish, in
+ * a top-level `:::lang` (a section of its own) with its own contents. The facts boxes break across pages, as the real
+ * report's do, which once stopped docx's page estimate (Ridder's, in the report): every page number after it was blank.
+ */
+function reportShaped(): Root {
+  const words = (seed: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ['mines', 'railway', 'plants', 'workers', 'river', 'combine', 'ore', 'station', 'housing', 'school'][(seed * 7 + i * 3) % 10]).join(' ');
+  const part = (lang: 'en' | 'es') => {
+    const l = lang === 'en'
+      ? { contents: 'Contents', intro: 'Introduction', method: 'Method', towns: 'The towns', facts: 'Key facts', stage: 'Restoration of the economy', factors: 'Decisive factors', end: 'Conclusions', refs: 'References', town: 'Town', title: 'Small towns of East Kazakhstan' }
+      : { contents: 'Índice', intro: 'Introducción', method: 'Método', towns: 'Las ciudades', facts: 'Datos clave', stage: 'Restauración de la economía', factors: 'Factores decisivos', end: 'Conclusiones', refs: 'Referencias', town: 'Ciudad', title: 'Pequeñas ciudades del Kazajistán Oriental' };
+    const paragraphs = (seed: number, count: number) => Array.from({ length: count }, (_, i) => `${words(seed + i, 40 + ((seed + i) % 5) * 12)}.`).join('\n\n');
+    const towns = Array.from({ length: 8 }, (_, k) => [
+      `## ${l.town} ${k + 1}`,
+      `**Industrial town** — ${words(k, 30)}.[^${lang}-n${k}]`,
+      `:::facts[${l.facts}]\n${Array.from({ length: 14 + (k % 4) * 3 }, (_, i) => `- **${words(k + i, 1)}:** ${words(k * 5 + i, 8 + ((k + i) % 6) * 5)}`).join('\n')}\n:::`,
+      `::figure[${l.town} ${k + 1}, 1925–1953]{#fig-${lang}-town-${k + 1} src=timeline}`,
+      `### ${l.stage}`,
+      paragraphs(k, 2 + (k % 3)),
+      Array.from({ length: 6 + (k % 5) }, (_, i) => `- ${words(k + i * 2, 12 + (i % 4) * 6)}`).join('\n'),
+      `:::callout{kind=note}\n${words(k + 3, 35)}.\n:::`,
+      `### ${l.factors}`,
+      paragraphs(k + 5, 1 + (k % 2)),
+      `[^${lang}-n${k}]: ${words(k + 1, 14)}.`,
+    ].join('\n\n'));
+    const md = [
+      `:::titlepage\n${l.title}\n\n1925–1953\n:::`, `::toc[${l.contents}]`,
+      `# ${l.intro}`, paragraphs(1, 4), `## ${l.method}`, paragraphs(2, 3),
+      `# ${l.towns}`, ...towns,
+      `# ${l.end}`, paragraphs(3, 5), `# ${l.refs}`, Array.from({ length: 12 }, (_, i) => `- ${words(i, 16)}`).join('\n'),
+    ].join('\n\n');
+    const labels = lang === 'en' ? { figure: 'Figure', table: 'Table' } : { figure: 'Figura', table: 'Tabla' };
+    return markdownToTree(new VFile({ path: `${lang}.md`, value: `${md}\n` }), labels, `${lang}-`);
+  };
+  const [en, es] = [part('en'), part('es')];
+  return { type: 'root', children: [...en.children, langContainer('es', es.children, { header: 'Pequeñas ciudades · Informe', pageOf: 'Página {page} de {pages}' })] };
+}
+
+let reportShapedWritten: Promise<{ parts: Record<string, string>; bytes: Uint8Array; options: WriteOptions }> | undefined;
+
+/** `reportShaped()` written, once for the tests that read it. */
+function writeReportShaped() {
+  reportShapedWritten ??= (async () => {
+    const { options } = sample();
+    const bytes = await writeDocx(reportShaped(), options);
+    const parts = Object.fromEntries(Object.entries(unzipSync(bytes)).filter(([path]) => path.endsWith('.xml')).map(([path, data]) => [path, strFromU8(data)]));
+    return { parts, bytes, options };
+  })();
+  return reportShapedWritten;
+}
+
+/** Each TOC's cached entries: the heading's text and the page number after its tab, if any. */
+function tocEntries(xml: string): { text: string; page: number | undefined }[][] {
+  return (xml.match(/<w:sdt>[\s\S]*?<\/w:sdt>/g) ?? []).map((toc) => paragraphTexts(toc).filter((text) => text !== '').map((entry) => {
+    const [, text = entry, page = ''] = /^(.*?)\t?(\d*)$/.exec(entry) ?? [];
+    return { text, page: page === '' ? undefined : Number(page) };
+  }));
+}
+
+/**
+ * A page estimate to test `carryOn` with: pages of 10 units, each block of the body (`fake.height`; a spacer paragraph,
+ * its exact line height in twips / 400) on the page it starts on, moved whole to the next page when it doesn't fit. Like
+ * docx's layout, it stops (leaving the bookmarks from there without a page, and the number of pages unknown) at a block
+ * marked `always`, or at one marked `across` that would break across pages just at a whole unit, as a box whose line
+ * would hang below the page does.
+ */
+const fakeLayout = Object.assign((body: IXmlableObject) => {
+  const bookmarks = new Map<string, string>();
+  let page = 1;
+  let used = 0;
+  for (const block of body['w:body'] as IXmlableObject[]) {
+    const xml = JSON.stringify(block);
+    const { height, stop } = (block.fake ?? { height: Number(/"w:line":(\d+)/.exec(xml)?.[1]) / 400 }) as { height: number; stop?: 'always' | 'across' };
+    if (stop === 'always' || (stop === 'across' && used + height > 10 && Number.isInteger(10 - used))) return { bookmarks };
+    if (used + height > 10) [page, used] = [page + 1, 0];
+    for (const [, name] of xml.matchAll(/"w:name":"([^"]+)"/g)) bookmarks.set(name!, String(page));
+    used += height;
+  }
+  return { bookmarks, pageCount: page };
+}, {}) as PageNumberEstimator;
+
+/** A body for `fakeLayout`: a paragraph per block, with a bookmark per name. */
+function fakeBody(blocks: { height: number; marks?: string[]; stop?: 'always' | 'across' }[]): IXmlableObject {
+  return {
+    'w:body': blocks.map(({ height, marks = [], stop }) => ({
+      'w:p': marks.map((name, id) => ({ 'w:bookmarkStart': { _attr: { 'w:id': id, 'w:name': name } } })),
+      fake: { height, stop },
+    })),
+  };
 }
 
 describe('DOCX writer', () => {
@@ -453,6 +561,69 @@ describe('DOCX writer', () => {
     expect(options.file.messages.map((m) => m.ruleId)).toEqual(['docx-landscape-nested', 'docx-parallel-content', 'docx-parallel-unpaired']);
   });
 
+  it('numbers every entry of both contents of a report-shaped document, counting the pages across both parts', async () => {
+    const { parts, options } = await writeReportShaped();
+    const [english, spanish] = tocEntries(parts['word/document.xml']!);
+    expect(english!.map((entry) => entry.text)).toEqual(['Introduction', 'Method', 'The towns', ...Array.from({ length: 8 }, (_, k) => `Town ${k + 1}`), 'Conclusions', 'References']);
+    expect(spanish!.map((entry) => entry.text)).toEqual(['Introducción', 'Método', 'Las ciudades', ...Array.from({ length: 8 }, (_, k) => `Ciudad ${k + 1}`), 'Conclusiones', 'Referencias']);
+    // Every entry has its page, and in the order of the document the pages never go down, the Spanish part's carrying
+    // on from the English part's (its section starts a page, but does not number them afresh).
+    const pages = [...english!, ...spanish!].map((entry) => entry.page);
+    expect(pages.filter((page) => page === undefined)).toEqual([]);
+    expect(pages.every((page, i) => i === 0 || page! >= pages[i - 1]!)).toBe(true);
+    expect(spanish![0]!.page).toBeGreaterThan(english!.at(-1)!.page!);
+    expect(english!.at(-1)!.page).toBeGreaterThan(15); // long enough for many boxes to break across pages
+    // docx's own layout laid all of it out, boxes across pages and all: our fallback (pages.ts) was not needed, and
+    // NUMPAGES is filled in. With the boxes' lines at 1.1 lines, as they were, it stopped at the 4th town's box.
+    expect(options.file.messages.map(String)).toEqual([]);
+    expect(parts['word/styles.xml']).toMatch(/w:styleId="Facts">.*?<w:spacing [^>]*w:lineRule="atLeast"/);
+    const pageCounts = Object.entries(parts).filter(([path]) => /^word\/footer\d+\.xml$/.test(path))
+      .map(([, xml]) => Number(/NUMPAGES[\s\S]*?<w:t(?: [^>]*)?>(\d+)<\/w:t>/.exec(xml)?.[1]));
+    expect(pageCounts).toHaveLength(2);
+    for (const count of pageCounts) expect(count).toBeGreaterThanOrEqual(spanish!.at(-1)!.page!);
+  });
+
+  it('carries the page count on past where the page layout stops, laying out again from a page it surely starts', () => {
+    const context = {} as IContext;
+    // The layout stops at the box (3rd block), where a page would break just so: laid out again from the first page,
+    // nudged down a little, the box goes on the next page, and the count goes on as it would have.
+    const carried: string[][] = [];
+    const across = carryOn(fakeLayout, (names) => carried.push([...names]))(fakeBody([
+      { height: 6, marks: ['intro'] }, { height: 3, marks: ['towns'] }, { height: 5, stop: 'across' },
+      { height: 4, marks: ['town1'] }, { height: 8, marks: ['town2'] }, { height: 2, marks: ['end'] },
+    ]), context);
+    expect(Object.fromEntries(across.bookmarks)).toEqual({ intro: '1', towns: '1', town1: '2', town2: '3', end: '3' });
+    expect(across.pageCount).toBe(3);
+    expect(carried).toEqual([['town1', 'town2', 'end']]);
+    // A block it cannot lay out at all starts the page the block before it did; what follows is laid out from there.
+    const always = carryOn(fakeLayout)(fakeBody([
+      { height: 8, marks: ['a'] }, { height: 4, marks: ['b'] }, { height: 4, marks: ['c', 'c2'], stop: 'always' },
+      { height: 9, marks: ['d'] }, { height: 9, marks: ['e'] },
+    ]), context);
+    expect(Object.fromEntries(always.bookmarks)).toEqual({ a: '1', b: '2', c: '2', c2: '2', d: '2', e: '3' });
+    expect(always.pageCount).toBe(3);
+    // What the layout numbers itself is left as it is.
+    const whole = fakeBody([{ height: 8, marks: ['a'] }, { height: 8, marks: ['b'] }]);
+    expect(carryOn(fakeLayout)(whole, context)).toEqual(fakeLayout(whole, context));
+  });
+
+  it.skipIf(!existsSync('/usr/bin/soffice'))('puts each heading of the report-shaped document, in LibreOffice with Roboto, on the page its entry says (±1)', async () => {
+    const { parts, bytes } = await writeReportShaped();
+    const [english, spanish] = tocEntries(parts['word/document.xml']!);
+    const pages = (await convertWithLibreOffice(bytes, 'report-shaped', { fonts: dirname(robotoFiles.normal) })).split('\f');
+    const lines = (page: string) => page.split('\n').map((line) => line.trim()).filter((line) => !/\.{5,}/.test(line)); // not the TOC's
+    for (const [title, entries] of [['Contents', english!], ['Índice', spanish!]] as const) {
+      let at = pages.findIndex((page) => lines(page).includes(title));
+      expect(at, title).toBeGreaterThanOrEqual(0);
+      for (const { text, page } of entries) {
+        const found = pages.findIndex((content, index) => index >= at && lines(content).includes(text));
+        expect(found, text).toBeGreaterThanOrEqual(0);
+        expect(Math.abs(found + 1 - page!), `${text}: ${page} in the contents, ${found + 1} in LibreOffice`).toBeLessThanOrEqual(1);
+        at = found;
+      }
+    }
+  }, 120_000);
+
   it.skipIf(!existsSync('/usr/bin/soffice'))('opens in LibreOffice, which prints the headings', async () => {
     const { bytes } = await writeSample();
     const text = await convertWithLibreOffice(bytes, 'sample');
@@ -494,7 +665,7 @@ describe('DOCX writer', () => {
   }, 60_000);
 });
 
-const run = (command: string, args: string[]) => promisify(execFile)(command, args, { timeout: 110_000 });
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => promisify(execFile)(command, args, { timeout: 110_000, env });
 
 function hasPythonDocx(): boolean {
   try {

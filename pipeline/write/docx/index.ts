@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { Document, Packer, type PageNumberEstimator, type Paragraph, TextRun } from 'docx';
-import { estimatePageNumbersWith } from 'docx/layout';
+import { Document, Packer, type Paragraph, TextRun } from 'docx';
 import type { Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
+import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
-import { robotoFiles } from '../fonts.js';
 import type { WriteOptions } from '../options.js';
 import { normaliseZip } from '../zip.js';
 import { blocks, closeTocScope } from './blocks.js';
@@ -13,7 +11,8 @@ import { deterministicParts } from './deterministic.js';
 import { Footnotes } from './footnotes.js';
 import { languageEveryRun, languageParts } from './languages.js';
 import { type Orientation, type RunningTexts, section, textWidth } from './page.js';
-import { bodyFont, documentStyles, fontTableXml, numbering, tableStylesXml } from './styles.js';
+import { pageNumberEstimator } from './pages.js';
+import { documentStyles, fontTableXml, numbering, tableStylesXml } from './styles.js';
 
 /**
  * The mdast tree → a restylable Word document: real styles, numbering, footnotes, bookmarks, a TOC field, SEQ
@@ -33,6 +32,7 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
   const doc: DocumentState = {
     options, footnoteId: (id, ctx) => footnotes.idFor(id, ctx), listInstances: 0, captionCounts: new Map(), drawings: 0,
     tocScopes: countTocs(tree) > 1 ? { count: 0 } : undefined, tocLanguages: [], pageBreakPending: false, sectionBlank: true, rowStart: false,
+    headings: new Map(),
   };
   const texts: RunningTexts = { header: { text: labels.header, lang }, pageOf: { text: labels.pageOf, lang }, footerNote: { text: labels.footerNote, lang } };
 
@@ -64,7 +64,13 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     externalStyles: tableStylesXml(),
     numbering,
     footnotes: footnotes.notes,
-    pageNumbers: pageNumberEstimator(),
+    pageNumbers: pageNumberEstimator((names) => {
+      // docx's layout stopped before these: their pages, and the TOC's numbers, are our own estimate (pages.ts).
+      const heading = names.map((name) => doc.headings.get(name)).find((node) => node !== undefined);
+      if (!heading) return;
+      const reason = `the page layout stopped before "${toString(heading)}": from there on, the contents' page numbers are estimated and may be a page out until Word updates its fields`;
+      options.file.message(reason, { place: heading.position, ruleId: 'docx-page-estimate', source: 'ek-towns' });
+    }),
     sections: sections.length > 0 ? sections : [section([], 'portrait', texts)],
   });
   const packed = await Packer.toBuffer(document);
@@ -138,20 +144,4 @@ function countTocs(tree: Root): number {
     if (node.name === 'toc') count++;
   });
   return count;
-}
-
-let estimator: PageNumberEstimator | undefined;
-
-/**
- * Lays the pages out as Word would, so the TOC's page numbers, SEQ numbers and NUMPAGES are written filled in and
- * Word shows them without asking to update fields. Roboto is measured from our font files; `guess` carries on past
- * what the layout cannot follow exactly (our bold is Roboto Medium, which is not flagged bold), so numbers are
- * estimates that Word corrects on its next field update.
- */
-function pageNumberEstimator(): PageNumberEstimator {
-  estimator ??= estimatePageNumbersWith({
-    guess: true,
-    fonts: Object.values(robotoFiles).map((file) => ({ data: readFileSync(file), name: bodyFont })),
-  });
-  return estimator;
 }

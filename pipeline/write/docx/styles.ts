@@ -22,6 +22,13 @@ const accent = '1F4E79';
 
 const pt = (points: number) => Math.round(points * 2); // half-points, for font sizes
 const twips = (points: number) => Math.round(points * 20);
+/** The body's line spacing, in 240ths of a line: 1.1 lines. */
+const bodyLine = 264;
+/**
+ * The body's line, 1.1 lines of Roboto 10.5 pt, as a height in twips: Word makes a line of Roboto (winAscent 1946 and
+ * winDescent 512 of 2048 units) 1.2 times its size.
+ */
+const bodyLineHeight = Math.round((bodyLine / 240) * twips(10.5) * ((1946 + 512) / 2048));
 
 function heading(level: number, size: number, before: number): IBaseParagraphStyleOptions {
   return {
@@ -36,7 +43,7 @@ export function documentStyles(lang: string): IStylesOptions {
     default: {
       document: {
         run: { font: bodyFont, size: pt(10.5), language: { value: lang } },
-        paragraph: { spacing: { after: twips(6), line: 264, lineRule: LineRuleType.AUTO } },
+        paragraph: { spacing: { after: twips(6), line: bodyLine, lineRule: LineRuleType.AUTO } },
       },
       title: { run: { size: pt(26), bold: true, color: accent }, paragraph: { spacing: { before: twips(96), after: twips(18) } } },
       heading1: heading(1, 16, 18),
@@ -126,11 +133,19 @@ function tableStyle(id: string, name: string, body: string): string {
   return `<w:style w:type="table" w:styleId="${id}"><w:name w:val="${name}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>${body}</w:style>`;
 }
 
-/** A one-cell table style for boxed content: a shaded, bordered frame whose content an editor restyles at once. */
+/**
+ * A one-cell table style for boxed content: a shaded, bordered frame whose content an editor restyles at once.
+ *
+ * Its lines are at least as tall as the body's, rather than 1.1 lines: a box is one row, which breaks across pages
+ * (a long facts box is taller than what is left of a page), and docx's page estimate gives up on such a row at a line
+ * that fits only without the room multiple spacing adds below its text, as Word lets it hang below the page. Every page
+ * number after it (the TOC's, NUMPAGES) was then left blank. At-least spacing adds no room below the text, and looks
+ * the same.
+ */
 function boxStyle(id: string, name: string, fill: string, border: string): string {
   const side = (edge: string) => `<w:${edge} w:val="single" w:sz="8" w:space="0" w:color="${border}"/>`;
   return tableStyle(id, name, `
-    <w:pPr><w:spacing w:before="0" w:after="${twips(3)}"/></w:pPr>
+    <w:pPr><w:spacing w:before="0" w:after="${twips(3)}" w:line="${bodyLineHeight}" w:lineRule="atLeast"/></w:pPr>
     <w:tblPr>
       <w:tblBorders>${['top', 'left', 'bottom', 'right'].map(side).join('')}</w:tblBorders>
       <w:tblCellMar><w:top w:w="100" w:type="dxa"/><w:left w:w="140" w:type="dxa"/><w:bottom w:w="60" w:type="dxa"/><w:right w:w="140" w:type="dxa"/></w:tblCellMar>
