@@ -1,5 +1,6 @@
 import { citationText } from '../render/cite.js';
 import { escapeText } from '../render/escape.js';
+import type { LocalisedTable } from '../annex/localise.js';
 import type { Model, TownModel } from '../sources/model.js';
 import type { Citation, Reference } from '../sources/schema.js';
 
@@ -23,10 +24,13 @@ export function describeChanges(before: Model | undefined, after: Model): Change
     ['References', listChanges(before.references, after.references, (r) => r.id, (r) => r.id, () => [])] as const,
     ...programmeSections(before, after),
   ].filter(([, changes]) => changes.length > 0).map(([title, items]) => ({ title, items: [...items] }));
-  const summary = sections.length === 0
+  return { summary: summaryOf(sections.length, before, after), sections };
+}
+
+export function summaryOf(changed: number, before: Model, after: Model): string {
+  return changed === 0
     ? `No facts changed (data ${after.dataset.version}).`
     : `Since the previous build (data ${before.dataset.version} → ${after.dataset.version}):`;
-  return { summary, sections };
 }
 
 /** CHANGES.md: every text escaped, since titles and facts come from the data. */
@@ -152,4 +156,49 @@ function cite(citations: Citation[], references: Reference[]): string {
     return reference ? [citationText(c, reference, 'en')] : [];
   });
   return texts.length > 0 ? ` (${[...new Set(texts)].join('; ')})` : '';
+}
+
+/** Rows keyed by their first `width` cells (a town; a year and a town…) as shown in English. */
+function keyedRows(table: LocalisedTable, width: number): Map<string, string[]> {
+  return new Map(table.rows.map((row) => {
+    const cells = row.map((c) => c.display);
+    return [cells.slice(0, width).join(' · '), cells] as const;
+  }));
+}
+
+/** The fewest leading cells that tell every row of both versions apart, so both are keyed alike. */
+function keyWidth(...tables: LocalisedTable[]): number {
+  const most = Math.max(...tables.map((t) => t.columns.length));
+  for (let width = 1; width < most; width++) {
+    if (tables.every((t) => keyedRows(t, width).size === t.rows.length)) return width;
+  }
+  return most;
+}
+
+/**
+ * What changed in each annex table between the model of the previous build and this one, cell by cell:
+ * "A1, Zaisan: City status 1941 → 1940". Long lists are cut, saying how many more there are.
+ */
+export function describeTableChanges(before: LocalisedTable[], after: LocalisedTable[], most = 25): Changes['sections'] {
+  return after.flatMap((table) => {
+    const old = before.find((t) => t.id === table.id);
+    if (!old) return [{ title: `Annex ${table.id}`, items: ['table added'] }];
+    const width = keyWidth(old, table);
+    const oldRows = keyedRows(old, width);
+    const newRows = keyedRows(table, width);
+    const items: string[] = [];
+    for (const [key, cells] of newRows) {
+      const previous = oldRows.get(key);
+      if (!previous) {
+        items.push(`row added: ${key}`);
+        continue;
+      }
+      cells.forEach((cell, c) => {
+        if (previous[c] !== cell) items.push(`${key}: ${table.columns[c]?.header ?? `column ${c + 1}`} ${previous[c] || '(empty)'} → ${cell || '(empty)'}`);
+      });
+    }
+    for (const key of oldRows.keys()) if (!newRows.has(key)) items.push(`row removed: ${key}`);
+    const shown = items.length > most ? [...items.slice(0, most), `… and ${items.length - most} more changes`] : items;
+    return shown.length > 0 ? [{ title: `Annex ${table.id}: ${table.title}`, items: shown }] : [];
+  });
 }

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
@@ -14,7 +14,9 @@ import type { RenderState } from '../render/helpers.js';
 import { traceMessage } from '../render/trace.js';
 import type { LoadResult } from '../sources/load.js';
 import type { Model, TownModel } from '../sources/model.js';
-import { changesMarkdown, describeChanges } from './changes.js';
+import { type Changes, changesMarkdown, describeChanges, describeTableChanges, summaryOf } from './changes.js';
+import { loadAnnexTables } from '../annex/index.js';
+import { localiseTable } from '../annex/localise.js';
 import { previewDocument } from '../documents/preview.js';
 import type { Lang, Provenance, WriteOptions } from '../write/options.js';
 import { hashJson } from './fingerprint.js';
@@ -100,6 +102,15 @@ export function inShard(outputs: Output[], shard: Shard): Output[] {
   return outputs.filter((o) => o.town !== undefined && mine.has(o.town));
 }
 
+/** The annex tables evaluated on the previous build's model and on this one, compared (English). */
+function annexTableChanges(project: Project, previous: Model | undefined): Changes['sections'] {
+  if (!previous) return [];
+  const templates = dirname(project.templates.get('brief')!.path);
+  const tables = (model: Model) => loadAnnexTables(templates, model, project.labels).tables?.map((t) => localiseTable(t, 'en', project.labels, model.references));
+  const [before, after] = [tables(previous), tables(project.model)];
+  return before && after ? describeTableChanges(before, after) : [];
+}
+
 /** Raised by an output that cannot be made because a source it needs has errors. */
 export class SkippedOutput extends Error {}
 
@@ -167,6 +178,8 @@ function plannedOutputs(project: Project, sources: LoadResult, plan: PlanOptions
   // Rebuilt only when the model changes, so a no-op build leaves them alone; they compare with the model
   // of the build before.
   const changes = describeChanges(plan.previous, project.model);
+  changes.sections.push(...annexTableChanges(project, plan.previous));
+  if (plan.previous) changes.summary = summaryOf(changes.sections.length, plan.previous, project.model);
   const modelHash = hashJson(project.model);
   outputs.push({
     path: 'CHANGES.md',
