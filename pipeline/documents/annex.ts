@@ -14,7 +14,7 @@ import type { LoadResult } from '../sources/load.js';
 import { writeCsv } from '../write/csv/index.js';
 import type { DocumentMeta, Lang, Provenance, WriteOptions } from '../write/options.js';
 import { writeXlsx, type XlsxOptions, type XlsxSheet } from '../write/xlsx/index.js';
-import { label, type Project, renderMarkdown, writerLabels } from './context.js';
+import { documentMeta, label, type Project, renderMarkdown, writerLabels } from './context.js';
 
 type Produced = { bytes: Uint8Array; messages: VFileMessage[] };
 type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;
@@ -100,16 +100,7 @@ export function annexDocument(project: Project, tables: LocalisedTable[], lang: 
 }
 
 function annexMeta(project: Project, lang: Lang, provenance?: Provenance): DocumentMeta {
-  return {
-    title: label(project, lang, 'annex.title'),
-    subject: label(project, lang, 'annex.subject'),
-    keywords: [...label(project, lang, 'annex.keywords').split(/,\s*/), `data ${project.model.dataset.version}`],
-    author: label(project, lang, 'document.author'),
-    lang,
-    date: project.date,
-    version: project.model.dataset.version,
-    ...(provenance ? { provenance } : {}),
-  };
+  return documentMeta(project, lang, 'annex', {}, provenance);
 }
 
 function toSheet(table: LocalisedTable): XlsxSheet {

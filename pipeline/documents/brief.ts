@@ -3,7 +3,7 @@ import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawTimeline } from '../figures/timeline.js';
 import type { TownModel } from '../sources/model.js';
 import type { Figure, Lang, Provenance, WriteOptions } from '../write/options.js';
-import { label, type Project, renderMarkdown, writerLabels } from './context.js';
+import { documentMeta, label, type Project, renderMarkdown, writerLabels } from './context.js';
 
 export const briefRange: [number, number] = [1925, 1953];
 
@@ -63,16 +63,7 @@ export function briefDocument(project: Project, town: TownModel, lang: Lang, pro
   const state = renderMarkdown(project, 'brief', lang, briefContext(project, town), file);
   const name = town.name[lang];
   const options: WriteOptions = {
-    meta: {
-      title: label(project, lang, 'brief.title', { town: name }),
-      subject: label(project, lang, 'brief.subject', { town: name }),
-      keywords: [name, ...label(project, lang, 'brief.keywords').split(/,\s*/), `data ${project.model.dataset.version}`],
-      author: label(project, lang, 'document.author'),
-      lang,
-      date: project.date,
-      version: project.model.dataset.version,
-      ...(provenance ? { provenance } : {}),
-    },
+    meta: documentMeta(project, lang, 'brief', { town: name }, provenance),
     labels: writerLabels(project, lang, `${name} · ${label(project, lang, 'brief.kind')}`),
     figures: briefFigures(project, town, lang),
     file,

@@ -4,7 +4,7 @@ import type { Labels } from '../render/labels.js';
 import type { Template } from '../render/templates.js';
 import type { Origin } from '../sources/load.js';
 import type { Model, TownModel } from '../sources/model.js';
-import type { Lang, WriterLabels } from '../write/options.js';
+import type { DocumentMeta, Lang, Provenance, WriterLabels } from '../write/options.js';
 
 /** Everything a document needs, loaded once per build. */
 export interface Project {
@@ -42,6 +42,24 @@ const locales: Record<Lang, string> = { en: 'en-GB', es: 'es-ES' };
 /** "26 November 2026" / "26 de noviembre de 2026". */
 export function longDate(date: Date, lang: Lang): string {
   return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+}
+
+/**
+ * A document's metadata from its labels (`<kind>.title`, `.subject`, `.keywords`, filled from `values`), with the
+ * data version among the keywords and the provenance, if given, for `ek-towns verify`.
+ */
+export function documentMeta(project: Project, lang: Lang, kind: string, values: Record<string, string> = {}, provenance?: Provenance): DocumentMeta {
+  const { version } = project.model.dataset;
+  return {
+    title: label(project, lang, `${kind}.title`, values),
+    subject: label(project, lang, `${kind}.subject`, values),
+    keywords: [...Object.values(values), ...label(project, lang, `${kind}.keywords`).split(/,\s*/), `data ${version}`],
+    author: label(project, lang, 'document.author'),
+    lang,
+    date: project.date,
+    version,
+    ...(provenance ? { provenance } : {}),
+  };
 }
 
 export function writerLabels(project: Project, lang: Lang, header: string): WriterLabels {

@@ -3,7 +3,7 @@ import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawStatusChart } from '../figures/status-chart.js';
 import type { Lang, Provenance, WriteOptions } from '../write/options.js';
 import { briefContext, briefFigures } from './brief.js';
-import { label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
+import { documentMeta, label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
 
 export { type ReportLayout, reportLayouts } from '../build/choices.js';
 
@@ -43,16 +43,7 @@ export function reportDocument(project: Project, lang: Lang, provenance?: Proven
   const file = new VFile({ path: `templates/report.md.hbs#${lang}` });
   const state = renderMarkdown(project, 'report', lang, reportContext(project, lang), file);
   const options: WriteOptions = {
-    meta: {
-      title: label(project, lang, 'report.title'),
-      subject: label(project, lang, 'report.subject'),
-      keywords: [...label(project, lang, 'report.keywords').split(/,\s*/), `data ${project.model.dataset.version}`],
-      author: label(project, lang, 'document.author'),
-      lang,
-      date: project.date,
-      version: project.model.dataset.version,
-      ...(provenance ? { provenance } : {}),
-    },
+    meta: documentMeta(project, lang, 'report', {}, provenance),
     labels: writerLabels(project, lang, label(project, lang, 'report.title')),
     figures: reportFigures(project, lang),
     file,
