@@ -35,7 +35,10 @@ export function resolveLinkTargets(tree: Root, file: VFile, labels: CaptionLabel
 
   visit(tree, (node) => {
     if (node.type === 'heading') {
-      const id = headingIdPrefix + slugger.slug(toString(node));
+      // A heading "Constructor" or "__proto__" must not get the id of an Object.prototype property: pdfmake keeps
+      // ids as keys of a plain object and refused such a heading ("Node id 'constructor' already exists").
+      const slug = headingIdPrefix + slugger.slug(toString(node));
+      const id = slug in Object.prototype ? headingIdPrefix + slugger.slug(`${toString(node)} section`) : slug;
       node.data = { ...node.data, id };
       addTarget(id, toString(node), node.position);
       return;

@@ -1,4 +1,4 @@
-import type { Root } from 'mdast';
+import type { Nodes, Root } from 'mdast';
 import type { ContainerDirective, LeafDirective, TextDirective } from 'mdast-util-directive';
 import remarkDirective from 'remark-directive';
 import remarkGfm from 'remark-gfm';
@@ -22,6 +22,7 @@ const syntax = { leafDirective: '::', containerDirective: ':::', textDirective: 
 /** Markdown → one mdast tree. Unknown or malformed directives are located errors on `file`. */
 export function parseMarkdown(file: VFile): Root {
   const tree = processor.parse(file) as Root;
+  checkNesting(file, tree);
   visit(tree, (node) => {
     if (node.type !== 'leafDirective' && node.type !== 'containerDirective' && node.type !== 'textDirective') return;
     const directive = node as LeafDirective | ContainerDirective | TextDirective;
@@ -57,4 +58,46 @@ function checkAttributes(file: VFile, node: LeafDirective | ContainerDirective |
 function fail(file: VFile, node: { position?: Position }, reason: string, ruleId: string): void {
   // Collect every problem first, so one run reports them all; the caller maps places back to templates/YAML.
   file.message(reason, { place: node.position, ruleId, source: 'ek-towns' }).fatal = true;
+}
+
+/** Schemes a link may use; a URL without one (`#id`, a relative path) is fine. */
+const allowedSchemes = new Set(['http', 'https', 'mailto']);
+
+/**
+ * The links and images of a Markdown text whose address is `javascript:`, `data:`, `file:`… — in the PDF and DOCX
+ * they would be active links (the HTML sanitiser drops them). Narratives in the sources are checked with this when
+ * loaded (pipeline/sources/markdown-fields.ts); templates are trusted.
+ */
+export function unsafeLinks(markdown: string): string[] {
+  const problems: string[] = [];
+  visit(processor.parse(markdown) as Root, (node) => {
+    if (node.type !== 'link' && node.type !== 'image' && node.type !== 'definition') return;
+    // As browsers read it: spaces and control characters do not count, and a scheme ends at the first ":" before
+    // any "/", "?" or "#".
+    const url = node.url.replace(/[\u0000-\u0020\u007F]+/g, '');
+    const end = url.search(/[:/?#]/);
+    const scheme = end >= 0 && url[end] === ':' ? url.slice(0, end).toLowerCase() : undefined;
+    if (scheme === undefined || allowedSchemes.has(scheme)) return;
+    const shown = node.url.length > 40 ? `${node.url.slice(0, 39)}…` : node.url;
+    problems.push(`${node.type === 'image' ? 'image at' : 'link to'} \`${shown}\`: only http(s), mailto, #id and relative addresses are allowed`);
+  });
+  return problems;
+}
+
+/**
+ * Block containers (lists, block quotes, `:::` directives) nested deeper than this cannot be written: the PDF
+ * writer warns from six levels on (pdfmake), and Word allows nine list levels. The documents need three or four.
+ */
+export const maxNesting = 5;
+
+function checkNesting(file: VFile, tree: Root): void {
+  const walk = (node: Nodes, depth: number): boolean => {
+    const nested = node.type === 'list' || node.type === 'blockquote' || node.type === 'containerDirective' ? depth + 1 : depth;
+    if (nested > maxNesting) {
+      fail(file, node, `lists, block quotes and ::: blocks are nested more than ${maxNesting} levels deep here; flatten them`, 'too-deep');
+      return true;
+    }
+    return 'children' in node && node.children.some((child) => walk(child as Nodes, nested));
+  };
+  walk(tree, 0);
 }

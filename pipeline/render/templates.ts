@@ -1,6 +1,8 @@
 import { relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
 import { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import { DiagnosticsError } from '../diagnostics.js';
 import type { SourceFile } from '../sources/load.js';
 import type { Lang } from '../write/options.js';
 import { type Helpers, TemplateFault } from './helpers.js';
@@ -27,6 +29,7 @@ export function compileTemplates(
 ): { templates: Map<string, Template>; files: VFile[] } {
   const handlebars = Handlebars.create();
   handlebars.registerHelper(helpers.functions as Handlebars.HelperDeclareSpec);
+  handlebars.registerHelper(fieldHelper, lookupField);
   const templates = new Map<string, Template>();
   const files: VFile[] = [];
   for (const source of sources) {
@@ -34,13 +37,14 @@ export function compileTemplates(
     files.push(file);
     let ast: Ast;
     try {
-      ast = handlebars.parse(String(file.value));
+      ast = handlebars.parse(String(file.value), { srcName: source.path });
     } catch (error) {
       const { reason, line, column } = parseErrorPlace(error as Error);
       file.message(`template syntax: ${reason}`, { place: { line, column }, ruleId: 'template-syntax', source: 'ek-towns' }).fatal = true;
       continue;
     }
     lint(ast, file, helpers.names, labels);
+    guardPaths(ast);
     const name = templateName(root, source.path);
     const compiled = handlebars.compile(ast, { noEscape: true, strict: true, knownHelpersOnly: false });
     if (name.startsWith('partials/')) handlebars.registerPartial(name.slice('partials/'.length), compiled);
@@ -50,18 +54,99 @@ export function compileTemplates(
         try {
           return compiled(context, { allowProtoPropertiesByDefault: false });
         } catch (error) {
-          if (!(error instanceof TemplateFault)) throw error;
-          const message = new VFile({ path: source.path }).message(error.message, {
-            place: error.loc && { line: error.loc.start.line, column: error.loc.start.column + 1 },
-            ruleId: 'template-data', source: 'ek-towns',
-          });
-          message.fatal = true;
-          throw message;
+          throw renderError(source.path, error);
         }
       },
     });
   }
   return { templates, files };
+}
+
+/**
+ * A render failure as a located error (the build prints it and keeps the output's earlier file): at the helper
+ * call or path for data problems, at the place Handlebars gives, else at the template. For convenience it also
+ * carries the one message's place and reason.
+ */
+export class TemplateRenderError extends DiagnosticsError {
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  readonly reason: string;
+  constructor(message: VFileMessage) {
+    super([message]);
+    this.line = message.line;
+    this.column = message.column;
+    this.reason = message.reason;
+  }
+}
+
+function renderError(path: string, error: unknown): TemplateRenderError {
+  const failure = error as Error & HandlebarsException;
+  const place = error instanceof TemplateFault
+    ? error.loc && { line: error.loc.start.line, column: error.loc.start.column + 1 }
+    : failure.lineNumber !== undefined ? { line: failure.lineNumber, column: (failure.column ?? 0) + 1 } : undefined;
+  const reason = error instanceof TemplateFault ? error.message : `the template failed while rendering: ${String(failure?.message ?? error).replace(/ - \d+:\d+$/, '')}`;
+  // A partial's place is in the partial: Handlebars carries its file name in the location (`srcName`).
+  const file = (error instanceof TemplateFault && (error.loc as { source?: string } | undefined)?.source) || path;
+  const message = new VFile({ path: file }).message(reason, { place, ruleId: 'template-data', source: 'ek-towns' });
+  message.fatal = true;
+  return new TemplateRenderError(message);
+}
+
+const fieldHelper = '__field';
+
+/**
+ * `{{#if town.codeNmes.length}}`: Handlebars reads a dotted path in a helper's arguments without checks, so a
+ * misspelt field in the middle throws a TypeError with no place. Each such path becomes `(__field this "…" …)`,
+ * which walks it and names the field that has no value, at the path's place in the template.
+ */
+function guardPaths(node: unknown, blockParams: ReadonlySet<string> = new Set()): void {
+  if (!node || typeof node !== 'object') return;
+  const typed = node as Record<string, unknown> & { type?: string };
+  const guard = (value: hbs.AST.Expression): hbs.AST.Expression => {
+    const path = value as hbs.AST.PathExpression;
+    if (path.type !== 'PathExpression' || path.data || path.parts.length < 2) return value;
+    const loc = path.loc;
+    // `{{#each towns as |town|}}…{{#if town.river.name}}`: a block parameter is the start of the walk, not a field.
+    const param = path.depth === 0 && !path.original.startsWith('this') && blockParams.has(path.parts[0]!) ? path.parts[0]! : '';
+    const context: hbs.AST.PathExpression = param
+      ? { type: 'PathExpression', data: false, depth: 0, parts: [param], original: param, loc }
+      : { type: 'PathExpression', data: false, depth: path.depth, parts: [], original: path.depth ? '..' : 'this', loc };
+    const literal = (text: string): hbs.AST.StringLiteral => ({ type: 'StringLiteral', value: text, original: text, loc });
+    return {
+      type: 'SubExpression',
+      path: { type: 'PathExpression', data: false, depth: 0, parts: [fieldHelper], original: fieldHelper, loc },
+      params: [context, literal(path.original), literal(param), ...path.parts.slice(param ? 1 : 0).map(literal)],
+      hash: { type: 'Hash', pairs: [], loc },
+      loc,
+    } as hbs.AST.SubExpression;
+  };
+  if (typed.type === 'MustacheStatement' || typed.type === 'BlockStatement' || typed.type === 'SubExpression') {
+    const call = typed as unknown as hbs.AST.MustacheStatement;
+    call.params = call.params.map(guard);
+    if (call.hash) for (const pair of call.hash.pairs) pair.value = guard(pair.value);
+  }
+  for (const [key, child] of Object.entries(typed)) {
+    if (key === 'loc') continue;
+    const declared = key === 'program' && typed.type === 'BlockStatement' ? (child as hbs.AST.Program).blockParams ?? [] : [];
+    const scope = declared.length > 0 ? new Set([...blockParams, ...declared]) : blockParams;
+    if (Array.isArray(child)) child.forEach((item) => guardPaths(item, scope));
+    else if (child && typeof child === 'object') guardPaths(child, scope);
+  }
+}
+
+/** `(__field context "a.b.c" head "b" "c")`: walks the parts from the context (or from the block parameter `head`). */
+function lookupField(context: unknown, original: string, head: string, ...rest: unknown[]): unknown {
+  const { loc } = rest.pop() as { loc?: ConstructorParameters<typeof TemplateFault>[1] };
+  const parts = rest as string[];
+  let value = context;
+  for (const [i, part] of parts.entries()) {
+    if (value === undefined || value === null) {
+      const missing = [...(head ? [head] : []), ...parts.slice(0, i)].join('.');
+      throw new TemplateFault(`${original}: "${missing}" has no value, so it has no field "${part}" (a misspelt field, or a missing optional one?)`, loc);
+    }
+    value = Object.hasOwn(Object(value), part) ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
 }
 
 /** `<root>/brief.md.hbs` → `brief`; `<root>/partials/facts.hbs` → `partials/facts`. */

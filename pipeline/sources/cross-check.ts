@@ -8,6 +8,8 @@ interface Parsed {
   stages: { file: string; stages: Stage[] } | undefined;
   references: { file: string; references: Reference[] } | undefined;
   programs: { file: string; program: Program }[];
+  /** Every town file, valid or not: a programme of a town whose file has errors is not "of an unknown town". */
+  townFiles: string[];
   /** Every other file with citations, and where they are. */
   cited: { file: string; value: unknown }[];
 }
@@ -70,8 +72,10 @@ export function crossCheck(parsed: Parsed): CrossProblem[] {
       if (outside) problems.push({ file, path: ['events', index, 'year'], at: 'value', reason: outside });
     });
   }
+  const townFileNames = new Set(parsed.townFiles.map((file) => file.replace(/^.*\//, '').replace(/\.yaml$/, '')));
   for (const { file, program } of parsed.programs) {
-    if (!slugs.has(program.town)) problems.push({ file, path: ['town'], at: 'value', reason: `unknown town "${program.town}"` });
+    if (slugs.has(program.town) || townFileNames.has(program.town)) continue;
+    problems.push({ file, path: ['town'], at: 'value', reason: `unknown town "${program.town}": no file towns/${program.town}.yaml` });
   }
   return problems;
 }

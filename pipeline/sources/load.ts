@@ -1,6 +1,7 @@
 import { VFile } from 'vfile';
 import { z } from 'zod';
 import { crossCheck } from './cross-check.js';
+import { checkMarkdownFields } from './markdown-fields.js';
 import { type Model, toTownModel } from './model.js';
 import * as schema from './schema.js';
 import { checkTranslations, currentLock, lockFileName, type TranslationLock } from './translations.js';
@@ -65,6 +66,14 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
   const sources = new Map<string, YamlSource>();
   const valid: { role: Role; file: string; data: unknown }[] = [];
   const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (inputs.length === 0) {
+    // One message instead of one per missing file: most likely the folder given is not the sources folder.
+    const file = new VFile({ path: root });
+    file.message('no source files here: the folder is missing or empty (is --sources right?)', {
+      place: { line: 1, column: 1 }, ruleId: 'missing-source-file', source: 'ek-towns',
+    }).fatal = true;
+    return { files: [file], sources, origins: new WeakMap(), broken: [root], unconfirmedTranslations: 0, confirmedLock: {} };
+  }
 
   for (const input of sorted) {
     const file = new VFile({ path: input.path });
@@ -81,6 +90,8 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     sources.set(input.path, source);
     const result = schemas[role].safeParse(source.data);
     if (result.success) {
+      // A narrative's unsafe link makes the file broken (left out of the model), like a schema error.
+      for (const problem of checkMarkdownFields(schemas[role], result.data)) fatal(file, source, problem.path, 'value', problem.reason);
       valid.push({ role, file: input.path, data: result.data });
       continue;
     }
@@ -109,6 +120,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     stages: stages && { file: stages.file, stages: stages.data.stages },
     references: references && { file: references.file, references: references.data.references },
     programs: programs.map((p) => ({ file: p.file, program: p.data })),
+    townFiles: inputs.map((i) => i.path).filter((path) => roleOf(path.slice(root.length + 1)) === 'town'),
     cited: valid.filter((v) => v.role !== 'references' && v.role !== 'lock').map((v) => ({ file: v.file, value: v.data })),
   });
   for (const problem of problems) {

@@ -14,13 +14,39 @@ const year = z
   .min(1700, { message: 'expected a year between 1700 and 2100' })
   .max(2100, { message: 'expected a year between 1700 and 2100' });
 
+/**
+ * Longest texts accepted, in characters. Generous (the paper's longest passage is about 1,200), but they keep a
+ * pasted book chapter out of a 2–4 page brief: the PDF of a 1 MB narrative took minutes to lay out.
+ */
+export const maxTextLength = 2_000;
+export const maxMarkdownLength = 20_000;
+/**
+ * Control characters (pasted from a word processor or a terminal) and broken UTF-16 show in no document: the PDF
+ * font has no glyph for them, and Word refuses some of them in its XML. Line breaks and tabs are fine.
+ */
+const unprintable = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const printable = () => z.string().superRefine((value, ctx) => {
+  const found = unprintable.exec(value);
+  if (!found) return;
+  const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  ctx.addIssue({ code: 'custom', message: `expected text without control characters (U+${code} at character ${found.index + 1})` });
+});
+const text = (message: string, max: number) =>
+  printable().trim().min(1, { message }).max(max, { message: `expected at most ${max} characters` });
+
 /** Plain text in both languages (a name, a label). */
 export const bilingualText = z.strictObject({
-  en: z.string().trim().min(1, { message: 'expected English text' }),
-  es: z.string().trim().min(1, { message: 'expected Spanish text' }),
+  en: text('expected English text', maxTextLength),
+  es: text('expected Spanish text', maxTextLength),
 });
 /** Markdown in both languages (a narrative); inserted into documents as Markdown on purpose. */
-export const bilingualMarkdown = bilingualText;
+export const bilingualMarkdown = z.strictObject({
+  en: text('expected English text', maxMarkdownLength),
+  es: text('expected Spanish text', maxMarkdownLength),
+});
+/** A plain string that is not bilingual (a spelling, a source, a reference's title). */
+const longest = printable().max(maxTextLength, { message: `expected at most ${maxTextLength} characters` });
+const plain = (message?: string) => longest.min(1, message ? { message } : undefined);
 
 /** A citation: a reference key, or a key with the pages where known. */
 export const citation = z.union([
@@ -59,8 +85,8 @@ export const formerName = z.strictObject({
 /** A name from outside the paper (e.g. the Kazakh spelling) names its source. */
 export const nativeName = z.strictObject({
   lang: z.enum(['kk', 'ru']),
-  name: z.string().min(1),
-  source: z.string().min(1),
+  name: plain(),
+  source: plain(),
 });
 
 export const event = datedFact({
@@ -74,7 +100,7 @@ export const town = z.strictObject({
   slug,
   name: bilingualText,
   /** Other spellings the paper itself uses (Ayaguz, Shemonaikha, Riddick…). */
-  spellings: z.array(z.string().min(1)).default([]),
+  spellings: z.array(plain()).default([]),
   nativeNames: z.array(nativeName).default([]),
   formerNames: z.array(formerName).default([]),
   /** Secret code names (Kurchatov). */
@@ -112,7 +138,7 @@ export const town = z.strictObject({
   coordinates: z.strictObject({
     lat: z.number().min(40).max(56),
     lon: z.number().min(45).max(90),
-    source: z.string().min(1, { message: 'coordinates must name their source' }),
+    source: plain('coordinates must name their source'),
   }),
 });
 
@@ -143,16 +169,16 @@ export const regionFile = z.strictObject({
 export const reference = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   type: z.enum(['article-journal', 'book', 'chapter', 'thesis', 'webpage', 'document', 'dataset']),
-  author: z.array(z.strictObject({ family: z.string().min(1), given: z.string().optional() })).default([]),
+  author: z.array(z.strictObject({ family: plain(), given: longest.optional() })).default([]),
   /** A work cited by title (no personal author), e.g. "Zyryanovskoye Field". */
-  'title-short': z.string().optional(),
-  title: z.string().optional(),
-  'container-title': z.string().optional(),
-  publisher: z.string().optional(),
-  URL: z.string().url().optional(),
+  'title-short': longest.optional(),
+  title: longest.optional(),
+  'container-title': longest.optional(),
+  publisher: longest.optional(),
+  URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) address' }).optional(),
   issued: z.strictObject({ year }).optional(),
   /** How the documents cite it in text, when not derivable: "Ualtaeva, 2011". */
-  note: z.string().optional(),
+  note: longest.optional(),
 });
 export const referencesFile = z.strictObject({ references: z.array(reference).min(1) });
 

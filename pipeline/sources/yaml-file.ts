@@ -1,4 +1,4 @@
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { VFile } from 'vfile';
 
 export interface Place { line: number; column: number }
@@ -41,20 +41,91 @@ export function readYaml(file: VFile, bytes: Uint8Array): YamlSource | undefined
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  for (const problem of [...doc.errors, ...doc.warnings]) {
-    const reason = yamlReason(problem.code, problem.message);
-    error(file, reason, at(problem.pos[0]), `yaml-${problem.code.toLowerCase().replaceAll('_', '-')}`);
+  // Problems that explain everything else the parser says about their line: only they are reported there.
+  const primary = [...tabProblems(doc), ...anchorProblems(doc, source)];
+  const lines = new Set(primary.map((p) => at(p.offset).line));
+  const problems = [
+    ...primary,
+    ...[...doc.errors, ...doc.warnings]
+      .filter((problem) => problem.code !== 'TAB_AS_INDENT')
+      .map((problem) => ({ reason: yamlReason(problem.code, problem.message, problem.pos[0], doc, at), offset: problem.pos[0], ruleId: `yaml-${problem.code.toLowerCase().replaceAll('_', '-')}` }))
+      .map((problem) => ({ ...problem, offset: problem.reason.offset ?? problem.offset, reason: problem.reason.text }))
+      .filter((problem) => !lines.has(at(problem.offset).line)),
+  ].sort((a, b) => a.offset - b.offset);
+  for (const problem of problems) error(file, problem.reason, at(problem.offset), problem.ruleId);
+  if (problems.length > 0) return undefined;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (failure) {
+    // The parser accepted the file, but its aliases expand into too much data (a "billion laughs" file).
+    let first: number | undefined;
+    visit(doc, { Alias: (_key, node) => ((first ??= node.range?.[0]), visit.BREAK) });
+    const reason = failure instanceof ReferenceError && first !== undefined
+      ? 'the aliases (*name) in this file expand into too much data; write the values out instead of repeating them with aliases'
+      : `the file could not be read as data (${(failure as Error).message})`;
+    error(file, reason, at(first ?? 0), 'yaml-aliases');
+    return undefined;
   }
-  if (doc.errors.length > 0) return undefined;
+  if (data === null || data === undefined) {
+    error(file, 'the file is empty; expected a YAML mapping', { line: 1, column: 1 }, 'yaml-empty');
+    return undefined;
+  }
   return {
     path: file.path,
-    data: doc.toJS({ maxAliasCount: 50 }),
+    data,
     locate: (path, where = 'value') => at(offsetOf(doc, path, where)),
     valueAt: (path) => {
       const value = doc.getIn(path, true);
       return isNode(value) ? value.toJSON() : value;
     },
   };
+}
+
+interface Problem { reason: string; offset: number; ruleId: string }
+
+function tabProblems(doc: Document): Problem[] {
+  return [...doc.errors, ...doc.warnings]
+    .filter((problem) => problem.code === 'TAB_AS_INDENT')
+    .map((problem) => ({ reason: 'tab used for indentation; YAML needs spaces', offset: problem.pos[0], ruleId: 'yaml-tab-as-indent' }));
+}
+
+/**
+ * Text that starts with `*` or `&` (Markdown emphasis, "& Co.") is read by YAML as an alias or an anchor: an
+ * unknown alias would stop the load, and an anchor silently leaves its word out of the text. The sources use
+ * neither, so both are located errors that say to quote the text.
+ */
+function anchorProblems(doc: Document, source: string): Problem[] {
+  const problems: Problem[] = [];
+  const anchors = new Map<string, number>();
+  const used = new Set<string>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) {
+          problems.push({
+            reason: `"*${node.source}" starts with "*", so YAML reads it as an alias of an &anchor, and there is none; put text that starts with "*" in quotes`,
+            offset: node.range?.[0] ?? 0,
+            ruleId: 'yaml-unknown-alias',
+          });
+        }
+        used.add(node.source);
+      } else if (node.anchor && !anchors.has(node.anchor)) {
+        const start = node.range?.[0] ?? 0;
+        const offset = source.lastIndexOf(`&${node.anchor}`, start);
+        anchors.set(node.anchor, offset >= 0 ? offset : start);
+      }
+    },
+  });
+  for (const [name, offset] of anchors) {
+    if (used.has(name)) continue;
+    problems.push({
+      reason: `"&${name}" starts with "&", so YAML reads it as an anchor name and leaves it out of the text; put text that starts with "&" in quotes`,
+      offset,
+      ruleId: 'yaml-unused-anchor',
+    });
+  }
+  return problems;
 }
 
 function decodeUtf8(file: VFile, bytes: Uint8Array): string | undefined {
@@ -74,11 +145,26 @@ function decodeUtf8(file: VFile, bytes: Uint8Array): string | undefined {
   }
 }
 
-function yamlReason(code: string, message: string): string {
+function yamlReason(code: string, message: string, offset: number, doc: Document, at: (offset: number) => Place): { text: string; offset?: number } {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'DUPLICATE_KEY') return 'duplicate key: each field may appear only once in a mapping';
-  if (code === 'TAB_AS_INDENT') return 'tab used for indentation; YAML needs spaces';
-  return `YAML syntax: ${first}`;
+  if (code === 'DUPLICATE_KEY') return { text: 'duplicate key: each field may appear only once in a mapping' };
+  if (code === 'MULTIPLE_DOCS') return { text: 'a second YAML document starts here ("---"); a source file holds one mapping' };
+  if (code === 'RESOURCE_EXHAUSTION') return { text: 'the data is nested too deeply to read (hundreds of levels of [ ] or { }); a source file needs only a few' };
+  if (code === 'BAD_INDENT' && /^Flow (sequence|map) /.test(first)) {
+    // An unclosed [ or {: point at where it was opened, which is where the editor has to look.
+    let open: { offset: number; seq: boolean } | undefined;
+    visit(doc, {
+      Node: (_key, node) => {
+        if ((isSeq(node) || isMap(node)) && node.flow && node.range && node.range[1] === offset) open = { offset: node.range[0], seq: isSeq(node) };
+      },
+    });
+    if (open) {
+      const { line, column } = at(offset);
+      const [opening, closing] = open.seq ? ['[', ']'] : ['{', '}'];
+      return { text: `YAML syntax: the "${opening}" opened here is not closed with "${closing}" (the ${open.seq ? 'list' : 'mapping'} runs on to line ${line}, column ${column})`, offset: open.offset };
+    }
+  }
+  return { text: `YAML syntax: ${first}` };
 }
 
 function offsetOf(doc: Document, path: FieldPath, where: 'key' | 'value'): number {

@@ -29,7 +29,8 @@ export function describeIssues(issues: z.core.$ZodIssue[], valueAt: (path: Field
       const reason = language ? `missing ${language} text (translation)` : 'missing required field';
       return [{ path, at: 'key', reason }];
     }
-    return [{ path, at: 'value', reason: `${expectation(issue)}, got ${describeValue(value)}` }];
+    const got = issue.code === 'too_big' && typeof value === 'string' ? `${value.length} characters` : describeValue(value);
+    return [{ path, at: 'value', reason: `${expectation(issue)}, got ${got}` }];
   });
 }
 
