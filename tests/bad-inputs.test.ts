@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { decodeXml } from './support/ooxml.js';
 import { pdfText } from './support/clients.js';
 
@@ -140,6 +140,10 @@ const lines = (text: string) => text.split('\n').filter((line, i, all) => line !
 const baselines = new Map<string, string>();
 
 describe('bad inputs', () => {
+  // The temporary trees are removed afterwards, unless BAD_INPUTS_SHOW asks to look at them.
+  afterAll(() => {
+    if (!process.env.BAD_INPUTS_SHOW) rmSync(work, { recursive: true, force: true });
+  });
   beforeAll(async () => {
     const needed = [...new Set(cases.flatMap((c) => (c.spec.baseline ? [c.spec.baseline.join(',')] : [])))];
     await Promise.all(needed.map((only) => limited(async () => {
@@ -163,7 +167,7 @@ describe('bad inputs', () => {
     const run = await limited(() => cli(dir, spec.args));
     const normalise = (text: string) => text.replaceAll(dir, '<tmp>');
     const stderr = normalise(run.stderr);
-    // BAD_INPUTS_SHOW=<folder>: also write what each case got there, to review a new or changed case.
+    // BAD_INPUTS_SHOW=<folder>: also write what each case got there (and keep the trees), to review a case.
     if (process.env.BAD_INPUTS_SHOW) {
       mkdirSync(process.env.BAD_INPUTS_SHOW, { recursive: true });
       writeFileSync(join(process.env.BAD_INPUTS_SHOW, `${name}.txt`), `exit: ${run.code}\nstderr:\n${stderr}\nstdout:\n${normalise(run.stdout)}`);

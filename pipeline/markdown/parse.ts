@@ -64,13 +64,19 @@ function fail(file: VFile, node: { position?: Position }, reason: string, ruleId
 const allowedSchemes = new Set(['http', 'https', 'mailto']);
 
 /**
- * The links and images of a Markdown text whose address is `javascript:`, `data:`, `file:`… — in the PDF and DOCX
- * they would be active links (the HTML sanitiser drops them). Narratives in the sources are checked with this when
- * loaded (pipeline/sources/markdown-fields.ts); templates are trusted.
+ * What a narrative of the sources must not hold, whatever document it goes into: links and images to `javascript:`,
+ * `data:`, `file:`… (in the PDF and DOCX they would be active links; the HTML sanitiser drops them), and the block
+ * directives that lay out a document (`::toc`, `::figure`, `:::landscape`…: templates place those; two `::toc` in
+ * one brief stopped the PDF writer). Checked when the sources are loaded (pipeline/sources/markdown-fields.ts).
  */
-export function unsafeLinks(markdown: string): string[] {
+export function narrativeProblems(markdown: string): string[] {
   const problems: string[] = [];
   visit(processor.parse(markdown) as Root, (node) => {
+    if (node.type === 'leafDirective' || node.type === 'containerDirective') {
+      const directive = node as LeafDirective | ContainerDirective;
+      problems.push(`\`${syntax[directive.type]}${directive.name}\` is a block directive, which only templates may use (they place tables of contents, figures, tables and callouts); a narrative holds text`);
+      return;
+    }
     if (node.type !== 'link' && node.type !== 'image' && node.type !== 'definition') return;
     // As browsers read it: spaces and control characters do not count, and a scheme ends at the first ":" before
     // any "/", "?" or "#".

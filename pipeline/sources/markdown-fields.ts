@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { unsafeLinks } from '../markdown/parse.js';
+import { narrativeProblems } from '../markdown/parse.js';
 import { bilingualMarkdown } from './schema.js';
 import type { FieldPath } from './yaml-file.js';
 
@@ -7,13 +7,13 @@ export interface MarkdownProblem { path: FieldPath; reason: string }
 
 /**
  * Checks every narrative (a `bilingualMarkdown` field, found by walking the data along its schema) for what a
- * narrative must not hold whatever the document: links and images to `javascript:`, `data:`, `file:`… Reported
- * when the sources are loaded, so `check` finds them, at the field.
+ * narrative must not hold whatever the document: links and images to `javascript:`, `data:`, `file:`…, and layout
+ * directives (`::toc`, `:::landscape`…). Reported when the sources are loaded, so `check` finds them, at the field.
  */
 export function checkMarkdownFields(schema: z.ZodType, data: unknown): MarkdownProblem[] {
   const problems: MarkdownProblem[] = [];
   walk(schema, data, [], (path, text) => {
-    for (const reason of unsafeLinks(text)) problems.push({ path, reason });
+    for (const reason of narrativeProblems(text)) problems.push({ path, reason });
   });
   return problems;
 }

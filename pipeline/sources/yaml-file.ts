@@ -18,8 +18,8 @@ const BOM = 0xfeff;
 
 /**
  * Bytes → YAML data, reporting problems on `file` with their place: non-UTF-8 bytes, a BOM (accepted
- * with a warning), an empty file, YAML syntax errors, tabs and duplicate keys. Returns undefined when the
- * file cannot be read as data.
+ * with a warning), an empty file, YAML syntax errors, tabs, duplicate keys, text taken for an alias or an anchor,
+ * and data nested or aliased beyond reason. Returns undefined when the file cannot be read as data.
  */
 export function readYaml(file: VFile, bytes: Uint8Array): YamlSource | undefined {
   const text = decodeUtf8(file, bytes);
@@ -48,8 +48,10 @@ export function readYaml(file: VFile, bytes: Uint8Array): YamlSource | undefined
     ...primary,
     ...[...doc.errors, ...doc.warnings]
       .filter((problem) => problem.code !== 'TAB_AS_INDENT')
-      .map((problem) => ({ reason: yamlReason(problem.code, problem.message, problem.pos[0], doc, at), offset: problem.pos[0], ruleId: `yaml-${problem.code.toLowerCase().replaceAll('_', '-')}` }))
-      .map((problem) => ({ ...problem, offset: problem.reason.offset ?? problem.offset, reason: problem.reason.text }))
+      .map((problem): Problem => {
+        const { text, offset } = yamlReason(problem.code, problem.message, problem.pos[0], doc, at);
+        return { reason: text, offset: offset ?? problem.pos[0], ruleId: `yaml-${problem.code.toLowerCase().replaceAll('_', '-')}` };
+      })
       .filter((problem) => !lines.has(at(problem.offset).line)),
   ].sort((a, b) => a.offset - b.offset);
   for (const problem of problems) error(file, problem.reason, at(problem.offset), problem.ruleId);
