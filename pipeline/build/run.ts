@@ -82,7 +82,14 @@ async function buildLocked(
   progress: ReturnType<typeof createProgress>,
 ): Promise<BuildResult> {
   const log = (line: string) => progress.line(line);
-  const warn = (text: string) => (progress.done(), process.stderr.write(`${text}\n`));
+  // Several outputs often report the same problem (one template error, every brief): each line is said once.
+  const said = new Set<string>();
+  const warn = (text: string) => {
+    progress.done();
+    const fresh = text.split('\n').filter((line) => !said.has(line));
+    for (const line of fresh) said.add(line);
+    if (fresh.length > 0) process.stderr.write(`${fresh.join('\n')}\n`);
+  };
   const planned = planOutputs(project, sources, { layout: options.layout, ...(previous ? { previous } : {}) }).filter((o) => options.groups.includes(o.group));
   const outputs = options.shard ? inShard(planned, options.shard) : planned;
   const manifestFile = options.shard ? shardManifestName(options.shard.index, options.shard.count) : manifestName;
@@ -123,7 +130,10 @@ async function buildLocked(
         failed.push({ output, reason: `${error.message}; the previous file, if any, was kept` });
         continue;
       }
-      const text = error instanceof DiagnosticsError ? error.message : String((error as Error).stack ?? error);
+      // A located problem is printed as such; anything else is our bug, said in one line rather than a stack trace.
+      const text = error instanceof DiagnosticsError
+        ? error.message
+        : `internal error while making ${output.path}: ${(error as Error).message ?? String(error)} (please report it with the command you ran)`;
       warn(text);
       failed.push({ output, reason: 'see the errors above; the previous file, if any, was kept' });
     }
