@@ -234,9 +234,12 @@ function dataTable(node: MdTable, ctx: Context): Table {
   });
 }
 
-/** About the width of a character of table text (9.5 pt Roboto) and the side margins of a cell, in twips. */
-const tableCharacter = 120;
-const tableCellMargins = 200;
+/**
+ * The width of a character of table text and a cell's side margins, in twips: sized for the wider fonts a reader
+ * without Roboto gets instead (DejaVu Sans in LibreOffice, ~10% wider), so that "1923" never wraps there either.
+ */
+const tableCharacter = 135;
+const tableCellMargins = 240;
 
 /** The narrowest each column can be without breaking a word, in twips. */
 function columnMinima(node: MdTable): number[] {
@@ -248,14 +251,15 @@ function columnMinima(node: MdTable): number[] {
 
 /**
  * Widths in proportion to each column's longest text (4 to 40 characters), none below its minimum, in `total` twips.
- * Where the minima do not fit (many columns of long words), only the proportions are kept.
+ * Where the minima do not fit (many columns of long words), they are scaled down together, so that a short column
+ * ("Ayagoz", "1923") keeps its share beside the long ones instead of being squeezed to a letter per line.
  */
 function columnWidths(node: MdTable, total: number): number[] {
   const weights = (node.children[0]?.children ?? []).map((_, column) =>
     Math.min(40, Math.max(4, ...node.children.map((row) => toString(row.children[column] ?? '').length))));
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const minima = columnMinima(node);
-  if (sum(minima) > total) return weights.map((weight) => Math.floor((total * weight) / sum(weights)));
+  if (sum(minima) > total) return minima.map((minimum) => Math.floor((total * minimum) / sum(minima)));
   const fixed = new Set<number>();
   // Columns that would fall below their minimum get it; the others share what is left, until none falls below.
   for (;;) {
