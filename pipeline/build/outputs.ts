@@ -177,22 +177,28 @@ function plannedOutputs(project: Project, sources: LoadResult, plan: PlanOptions
 
   // Rebuilt only when the model changes, so a no-op build leaves them alone; they compare with the model
   // of the build before.
-  const changes = describeChanges(plan.previous, project.model);
-  changes.sections.push(...annexTableChanges(project, plan.previous));
-  if (plan.previous) changes.summary = summaryOf(changes.sections.length, plan.previous, project.model);
+  // Comparing two models (and their annex tables) is work only these two outputs need, when they are rebuilt.
+  let changes: Changes | undefined;
+  const changesSincePrevious = (): Changes => {
+    if (changes) return changes;
+    changes = describeChanges(plan.previous, project.model);
+    changes.sections.push(...annexTableChanges(project, plan.previous));
+    if (plan.previous) changes.summary = summaryOf(changes.sections.length, plan.previous, project.model);
+    return changes;
+  };
   const modelHash = hashJson(project.model);
   outputs.push({
     path: 'CHANGES.md',
     group: 'model',
     inputs: { model: modelHash, pipeline: project.hashes.pipeline },
-    produce: async () => ({ bytes: Buffer.from(changesMarkdown(changes)), messages: [] }),
+    produce: async () => ({ bytes: Buffer.from(changesMarkdown(changesSincePrevious())), messages: [] }),
   });
   const paths = outputs.map((o) => o.path);
   outputs.push({
     path: 'html/index.html',
     group: 'preview',
     inputs: { model: modelHash, outputs: hashJson(paths), labels: project.hashes.labels.en, template: templateInputs(project, 'index'), pipeline: project.hashes.pipeline },
-    produce: (provenance) => traced(project, sources, 'en', () => previewDocument(project, paths, changes), async (tree, options) => {
+    produce: (provenance) => traced(project, sources, 'en', () => previewDocument(project, paths, changesSincePrevious()), async (tree, options) => {
       const { writeHtml } = await import('../write/html/index.js');
       return writeHtml(tree, { ...options, meta: { ...options.meta, provenance } });
     }),
