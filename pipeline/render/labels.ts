@@ -1,6 +1,6 @@
 import { VFile } from 'vfile';
 import type { SourceFile } from '../sources/load.js';
-import { readYaml } from '../sources/yaml-file.js';
+import { readYaml, type YamlSource } from '../sources/yaml-file.js';
 import type { Lang } from '../write/options.js';
 
 export const languages: Lang[] = ['en', 'es'];
@@ -13,20 +13,20 @@ export type Labels = Record<Lang, Map<string, string>>;
 export function loadLabels(catalogs: Record<Lang, SourceFile>): { labels?: Labels; files: VFile[] } {
   const files: VFile[] = [];
   const flat = {} as Record<Lang, Map<string, { text: string; path: string[] }>>;
+  const sources = {} as Record<Lang, YamlSource | undefined>;
   for (const lang of languages) {
     const file = new VFile({ path: catalogs[lang].path });
     files.push(file);
-    const source = readYaml(file, catalogs[lang].bytes);
+    sources[lang] = readYaml(file, catalogs[lang].bytes);
     flat[lang] = new Map();
-    if (source) flatten(source.data, [], flat[lang], file);
+    if (sources[lang]) flatten(sources[lang].data, [], flat[lang], file);
   }
   for (const lang of languages) {
     for (const other of languages.filter((l) => l !== lang)) {
       for (const [key, { path }] of flat[other]) {
         if (flat[lang].has(key)) continue;
         const otherFile = files[languages.indexOf(other)]!;
-        const source = readYaml(new VFile(), catalogs[other].bytes)!;
-        const { line, column } = source.locate(path, 'key');
+        const { line, column } = sources[other]!.locate(path, 'key');
         files[languages.indexOf(lang)]!.message(`label "${key}" is missing (defined in ${otherFile.path}:${line}:${column})`, {
           place: { line: 1, column: 1 }, ruleId: 'missing-label', source: 'ek-towns',
         }).fatal = true;
