@@ -13,7 +13,7 @@ import { languages } from '../render/labels.js';
 import type { LoadResult } from '../sources/load.js';
 import { writeCsv } from '../write/csv/index.js';
 import type { DocumentMeta, Lang, Provenance, WriteOptions } from '../write/options.js';
-import { writeXlsx, type XlsxOptions, type XlsxSheet } from '../write/xlsx/index.js';
+import type { XlsxOptions, XlsxSheet } from '../write/xlsx/index.js';
 import { documentMeta, label, type Project, renderMarkdown, writerLabels } from './context.js';
 
 type Produced = { bytes: Uint8Array; messages: VFileMessage[] };
@@ -60,7 +60,7 @@ export function annexOutputs(project: Project, sources: LoadResult, traced: Trac
         path: `${dir}/annex-tables.xlsx`,
         group: 'annex',
         produce: async (provenance) => ({
-          bytes: await writeXlsx(localised.map(toSheet), xlsxOptions(project, tables, localised, lang, provenance)),
+          bytes: await (await import('../write/xlsx/index.js')).writeXlsx(localised.map(toSheet), xlsxOptions(project, tables, localised, lang, provenance)),
           // Warnings about the specs (not fatal) are printed once, with the first workbook.
           messages: lang === languages[0] ? warnings : [],
         }),

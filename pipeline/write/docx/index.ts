@@ -21,6 +21,7 @@ import { documentStyles, fontTableXml, numbering, tableStylesXml } from './style
 export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint8Array> {
   const { meta, labels } = options;
   const lang = wordLanguage(meta.lang);
+  const tocs = countTocs(tree);
   const footnotes = new Footnotes(tree, (definition, at) => {
     // A definition starts afresh (no bold, link or list of its reference) but keeps the reference's language.
     const noteCtx: Context = { doc: at.doc, lang: at.lang, textWidth: at.textWidth, paragraphStyle: 'FootnoteText', note: true };
@@ -31,7 +32,7 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
   });
   const doc: DocumentState = {
     options, footnoteId: (id, ctx) => footnotes.idFor(id, ctx), listInstances: 0, captionCounts: new Map(), drawings: 0,
-    tocScopes: countTocs(tree) > 1 ? { count: 0 } : undefined, tocLanguages: [], pageBreakPending: false, sectionBlank: true, rowStart: false,
+    tocScopes: tocs > 1 ? { count: 0 } : undefined, tocLanguages: [], pageBreakPending: false, sectionBlank: true, rowStart: false,
     headings: new Map(),
   };
   const texts: RunningTexts = { header: { text: labels.header, lang }, pageOf: { text: labels.pageOf, lang }, footerNote: { text: labels.footerNote, lang } };
@@ -64,13 +65,15 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     externalStyles: tableStylesXml(),
     numbering,
     footnotes: footnotes.notes,
-    pageNumbers: pageNumberEstimator((names) => {
+    // Only a table of contents needs the pages laid out (its page numbers); Word and LibreOffice work out the footer's
+    // page count themselves, and the layout is most of the time a DOCX takes.
+    ...(tocs > 0 ? { pageNumbers: pageNumberEstimator((names) => {
       // docx's layout stopped before these: their pages, and the TOC's numbers, are our own estimate (pages.ts).
       const heading = names.map((name) => doc.headings.get(name)).find((node) => node !== undefined);
       if (!heading) return;
       const reason = `the page layout stopped before "${toString(heading)}": from there on, the contents' page numbers are estimated and may be a page out until Word updates its fields`;
       options.file.message(reason, { place: heading.position, ruleId: 'docx-page-estimate', source: 'ek-towns' });
-    }),
+    }) } : {}),
     sections: sections.length > 0 ? sections : [section([], 'portrait', texts)],
   });
   const packed = await Packer.toBuffer(document);

@@ -57,7 +57,8 @@ export function carryOn(estimate: PageNumberEstimator, carried?: (names: readonl
       pageCount: first.pageCount ?? blockPages.reduce((most, page) => Math.max(most, page), Math.max(pageCount ?? 0, last)),
     };
   };
-  return Object.assign(carriedOn, estimate.listNumbers ? { listNumbers: estimate.listNumbers } : {});
+  // No `listNumbers`: our headings are never list-numbered, and working them out reads the whole body again.
+  return carriedOn;
 }
 
 /** At most this many layouts in all; what is left after them starts the last page known. */
