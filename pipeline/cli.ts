@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type OutputGroup, outputGroups, type ReportLayout, reportLayouts } from './build/choices.js';
 import { buildStamp, upToDate } from './build/stamp.js';
@@ -24,6 +25,7 @@ Options:
   --layout LAYOUT   bilingual report layout: separate (English, then Spanish; default) or parallel (side by side)
   --shard K/N       build only shard K of N of the per-town outputs (for batch runners); a normal build
                     afterwards makes the rest and merges the shards' manifests
+  --jobs N          make outputs on N threads at once (default: one per CPU core; 1: no worker threads)
   --quiet           print only problems and the summary line
   -h, --help        show this help
   --version         print the version
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         only: { type: 'string' },
         layout: { type: 'string', default: 'separate' },
         shard: { type: 'string' },
+        jobs: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -104,9 +107,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ek-towns: --shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/4; got "${values.shard}"\n`);
     return 2;
   }
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    process.stderr.write(`ek-towns: --jobs takes a whole number of threads, 1 or more; got "${values.jobs}"\n`);
+    return 2;
+  }
   const groups = only as OutputGroup[];
   const stamp = buildStamp([paths.sources, paths.templates], { groups, layout, out: values.out, epoch: process.env.SOURCE_DATE_EPOCH ?? null });
-  const options = { paths, outDir: values.out, groups, layout, quiet: values.quiet, env: process.env, stamp, ...(shard ? { shard } : {}) };
+  const options = { paths, outDir: values.out, groups, layout, quiet: values.quiet, env: process.env, stamp, jobs, ...(shard ? { shard } : {}) };
   if (command === 'watch') return (await import('./build/watch.js')).watch(options);
   const fresh = shard ? undefined : upToDate(values.out, stamp);
   if (fresh) {

@@ -12,7 +12,7 @@ import { label, type Project } from '../documents/context.js';
 import { markdownToTree } from '../markdown/index.js';
 import type { RenderState } from '../render/helpers.js';
 import { traceMessage } from '../render/trace.js';
-import type { LoadResult } from '../sources/load.js';
+import type { SourceLocators } from '../sources/load.js';
 import type { Model, TownModel } from '../sources/model.js';
 import { type Changes, changesMarkdown, describeChanges, describeTableChanges, summaryOf } from './changes.js';
 import { loadAnnexTables } from '../annex/index.js';
@@ -33,17 +33,24 @@ export interface Output {
    * rebuilt when one changes. Without it, the whole project counts (see projectInputs).
    */
   inputs?: Record<string, string>;
+  /**
+   * How much work making it is, about, against a brief's 1. An output with a weight is worth a worker thread
+   * (pool.ts); one without is quick, or must be made on the main thread.
+   */
+  weight?: number;
   produce(provenance: Provenance): Promise<{ bytes: Uint8Array; messages: VFileMessage[] }>;
 }
 
+const wholeProjectInputs = new WeakMap<Project, Record<string, string>>();
+
 /** Everything: for outputs that read the whole model and every template, spec and label. */
 export function projectInputs(project: Project): Record<string, string> {
-  return {
-    model: hashJson(project.model),
-    templates: project.hashes.templateDir,
-    pipeline: project.hashes.pipeline,
-    date: project.date.toISOString(),
-  };
+  let inputs = wholeProjectInputs.get(project);
+  if (!inputs) {
+    inputs = { model: hashJson(project.model), templates: project.hashes.templateDir, pipeline: project.hashes.pipeline, date: project.date.toISOString() };
+    wholeProjectInputs.set(project, inputs);
+  }
+  return inputs;
 }
 
 function templateInputs(project: Project, template: string): string {
@@ -54,29 +61,36 @@ function templateInputs(project: Project, template: string): string {
  * A brief reads its own town, the other towns' names and positions (the locator map), the stages, the region's
  * conclusions and the references: editing one town rebuilds that town's briefs, not the others.
  */
-function briefInputs(project: Project, town: TownModel, lang: Lang): Record<string, string> {
-  const { model, hashes } = project;
+function briefInputs(project: Project, town: TownModel, lang: Lang, shared: Record<string, string>): Record<string, string> {
   return {
+    ...shared,
     [`town:${town.slug}`]: hashJson(town),
     map: hashJson(mapTownsOf(project, town)),
+    [`labels:${lang}`]: project.hashes.labels[lang],
+  };
+}
+
+/** What every brief reads alike, hashed once for all of them. */
+function briefSharedInputs(project: Project): Record<string, string> {
+  const { model, hashes } = project;
+  return {
     stages: hashJson(model.stages),
     region: hashJson(model.region.conclusions),
     references: hashJson(model.references),
     dataset: hashJson(model.dataset),
-    [`labels:${lang}`]: hashes.labels[lang],
     template: templateInputs(project, 'brief'),
     pipeline: hashes.pipeline,
     date: project.date.toISOString(),
   };
 }
 
-function reportInputs(project: Project, layout: ReportLayout | 'html'): Record<string, string> {
+/** What the report reads, in every layout: all but the programmes. */
+function reportInputs(project: Project): Record<string, string> {
   const { programs, ...read } = project.model;
   return {
     model: hashJson(read),
     labels: hashJson(project.hashes.labels),
     template: templateInputs(project, 'report'),
-    layout,
     pipeline: project.hashes.pipeline,
     date: project.date.toISOString(),
   };
@@ -122,7 +136,7 @@ function blocked(path: string, group: Output['group'], files: string[]): Output 
   };
 }
 
-export function planOutputs(project: Project, sources: LoadResult, plan: PlanOptions): Output[] {
+export function planOutputs(project: Project, sources: SourceLocators, plan: PlanOptions): Output[] {
   const outputs = plannedOutputs(project, sources, plan);
   if (project.broken.length === 0) return outputs;
   // A town's own briefs need its file; everything that covers all towns (the model, the report, the annexes)
@@ -135,20 +149,24 @@ export function planOutputs(project: Project, sources: LoadResult, plan: PlanOpt
   ];
 }
 
-function plannedOutputs(project: Project, sources: LoadResult, plan: PlanOptions): Output[] {
+function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOptions): Output[] {
+  const modelHash = projectInputs(project).model!;
   const outputs: Output[] = [{
     path: 'model.json',
     group: 'model',
-    inputs: { model: hashJson(project.model), pipeline: project.hashes.pipeline },
+    inputs: { model: modelHash, pipeline: project.hashes.pipeline },
     produce: async () => ({ bytes: Buffer.from(`${JSON.stringify(project.model, null, 2)}\n`), messages: [] }),
   }];
+  const shared = briefSharedInputs(project);
+  const reportRead = reportInputs(project);
   for (const lang of languages) {
     for (const town of project.model.towns) {
       outputs.push({
         path: `briefs/${lang}/${town.slug}.pdf`,
         group: 'briefs',
         town: town.slug,
-        inputs: briefInputs(project, town, lang),
+        inputs: briefInputs(project, town, lang, shared),
+        weight: 1,
         produce: (provenance) => traced(project, sources, lang, () => briefDocument(project, town, lang, provenance), async (tree, options) => {
           const { writePdf } = await import('../write/pdf/index.js');
           return writePdf(tree, options);
@@ -159,14 +177,16 @@ function plannedOutputs(project: Project, sources: LoadResult, plan: PlanOptions
   outputs.push({
     path: 'report/east-kazakhstan-small-towns.docx',
     group: 'report',
-    inputs: reportInputs(project, plan.layout),
+    inputs: { ...reportRead, layout: plan.layout },
+    weight: 30,
     produce: (provenance) => bilingualReport(project, sources, plan.layout, provenance),
   });
   for (const lang of languages) {
     outputs.push({
       path: `html/report.${lang}.html`,
       group: 'report',
-      inputs: reportInputs(project, 'html'),
+      inputs: { ...reportRead, layout: 'html' },
+      weight: 3,
       produce: (provenance) => traced(project, sources, lang, () => reportDocument(project, lang, provenance), async (tree, options) => {
         const { writeHtml } = await import('../write/html/index.js');
         return writeHtml(tree, options);
@@ -186,7 +206,6 @@ function plannedOutputs(project: Project, sources: LoadResult, plan: PlanOptions
     if (plan.previous) changes.summary = summaryOf(changes.sections.length, plan.previous, project.model);
     return changes;
   };
-  const modelHash = hashJson(project.model);
   outputs.push({
     path: 'CHANGES.md',
     group: 'model',
@@ -210,7 +229,7 @@ type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8
 type Rendered = { file: VFile; state: RenderState; options: WriteOptions };
 
 /** One language's Markdown parsed into a tree, with a way to re-place messages at the YAML field or template behind them. */
-function parsePart(project: Project, sources: LoadResult, lang: Lang, rendered: Rendered, headingIdPrefix = '') {
+function parsePart(project: Project, sources: SourceLocators, lang: Lang, rendered: Rendered, headingIdPrefix = '') {
   const { file, state } = rendered;
   const markdown = String(file.value);
   const templatePath = file.path.replace(/#.*$/, '');
@@ -226,7 +245,7 @@ function parsePart(project: Project, sources: LoadResult, lang: Lang, rendered: 
 }
 
 /** Render → parse → write, with every message re-placed at the YAML field or template that caused it. */
-async function traced(project: Project, sources: LoadResult, lang: Lang, render: () => Rendered, write: Writer) {
+async function traced(project: Project, sources: SourceLocators, lang: Lang, render: () => Rendered, write: Writer) {
   const rendered = render();
   const { tree, trace } = parsePart(project, sources, lang, rendered);
   try {
@@ -239,7 +258,7 @@ async function traced(project: Project, sources: LoadResult, lang: Lang, render:
 }
 
 /** The bilingual report: both languages rendered, parsed apart, joined into one tree, written as DOCX. */
-async function bilingualReport(project: Project, sources: LoadResult, layout: ReportLayout, provenance: Provenance) {
+async function bilingualReport(project: Project, sources: SourceLocators, layout: ReportLayout, provenance: Provenance) {
   const [english, spanish] = languages.map((lang) => {
     const rendered = reportDocument(project, lang, provenance);
     return { lang, rendered, ...parsePart(project, sources, lang, rendered, `${lang}-`) };

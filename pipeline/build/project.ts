@@ -7,7 +7,8 @@ import { languages, loadLabels } from '../render/labels.js';
 import { compileTemplates, templateName } from '../render/templates.js';
 import type { Lang } from '../write/options.js';
 import { hashBytes, hashJson, pipelineVersion } from './fingerprint.js';
-import { loadSources, type LoadResult } from '../sources/load.js';
+import { loadSources, type LoadResult, type Origin, type SourceLocators } from '../sources/load.js';
+import { lazyYamlLocator } from '../sources/yaml-file.js';
 import { readSourceTree } from '../sources/read.js';
 import type { Model } from '../sources/model.js';
 
@@ -21,10 +22,7 @@ export interface ProjectPaths { sources: string; templates: string }
 export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previous?: Model): { project?: Project; files: VFile[]; sources: LoadResult } {
   const sources = loadSources(paths.sources, readSourceTree(paths.sources));
   const files = [...sources.files];
-  const catalogPath = (lang: string) => join(paths.templates, 'i18n', `${lang}.yaml`);
-  const catalogs = Object.fromEntries(
-    languages.map((lang) => [lang, { path: catalogPath(lang), bytes: existsSync(catalogPath(lang)) ? readFileSync(catalogPath(lang)) : new Uint8Array() }]),
-  ) as Parameters<typeof loadLabels>[0];
+  const catalogs = readCatalogs(paths);
   const { labels, files: labelFiles } = loadLabels(catalogs);
   files.push(...labelFiles);
   if (!sources.model || !labels) return { files, sources };
@@ -50,6 +48,49 @@ export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previou
     ...(previous?.towns ?? []).filter((t) => brokenSlugs.has(t.slug) && !model.towns.some((m) => m.slug === t.slug)),
   ].map((t) => ({ slug: t.slug, name: t.name, coordinates: t.coordinates })).sort((a, b) => (a.slug < b.slug ? -1 : 1));
   return { project: { model, labels, templates, helpers, origins: sources.origins, date, hashes, broken: sources.broken, mapTowns }, files, sources };
+}
+
+/**
+ * A loaded project as it can be handed to a worker thread (pool.ts): plain data, with the origin of each bilingual
+ * text as a list (a WeakMap cannot be copied; the list's objects are the model's own once copied with it).
+ */
+export type SharedProject = Omit<Project, 'labels' | 'templates' | 'helpers' | 'origins'> & { origins: [object, Origin][]; sourcePaths: string[] };
+
+export function shareProject(project: Project, sources: SourceLocators): SharedProject {
+  const { labels, templates, helpers, origins, ...data } = project;
+  const list: [object, Origin][] = [];
+  const walk = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    const origin = origins.get(value);
+    if (origin) list.push([value, origin]);
+    else for (const child of Object.values(value)) walk(child);
+  };
+  walk(project.model);
+  return { ...data, origins: list, sourcePaths: [...sources.sources.keys()] };
+}
+
+/**
+ * The project again from what the main thread loaded: the model as validated there (no YAML is read again), the
+ * labels and templates compiled afresh (functions do not cross threads). A message placed in a source file reads
+ * that file when it is needed.
+ */
+export function unshareProject(paths: ProjectPaths, shared: SharedProject): { project?: Project; sources: SourceLocators } {
+  const { origins: list, sourcePaths, ...data } = shared;
+  const origins = new WeakMap(list);
+  const sources = { sources: new Map(sourcePaths.map((path) => [path, lazyYamlLocator(path, () => readFileSync(path, 'utf8'))])) };
+  const { labels } = loadLabels(readCatalogs(paths));
+  if (!labels) return { sources };
+  const helpers = createHelpers(data.model.references, labels, origins);
+  const templateFiles = readSourceTree(paths.templates).filter((f) => f.path.endsWith('.hbs'));
+  const { templates } = compileTemplates(paths.templates, templateFiles, helpers, labels);
+  return { project: { ...data, labels, templates, helpers, origins }, sources };
+}
+
+function readCatalogs(paths: ProjectPaths): Parameters<typeof loadLabels>[0] {
+  const catalogPath = (lang: string) => join(paths.templates, 'i18n', `${lang}.yaml`);
+  return Object.fromEntries(
+    languages.map((lang) => [lang, { path: catalogPath(lang), bytes: existsSync(catalogPath(lang)) ? readFileSync(catalogPath(lang)) : new Uint8Array() }]),
+  ) as Parameters<typeof loadLabels>[0];
 }
 
 /** SOURCE_DATE_EPOCH (seconds) when set, as reproducible-builds.org defines it; else the data's release date. */

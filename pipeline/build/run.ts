@@ -2,15 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMessage } from '../diagnostics.js';
 import type { Model } from '../sources/model.js';
-import { DiagnosticsError } from '../diagnostics.js';
-import { inShard, type Output, type outputGroups, planOutputs, projectInputs, type Shard, SkippedOutput } from './outputs.js';
+import { inShard, type Output, type outputGroups, planOutputs, projectInputs, type Shard } from './outputs.js';
+import { type Job, produceAll } from './pool.js';
 import { combine } from './fingerprint.js';
 import { readProvenance } from './verify.js';
 import { fileState, manifestName, readManifest, recordOf, settleMtime, shardManifestName, writeManifest } from './manifest.js';
 import { lockOutput, onInterrupt, writeOutput } from './output.js';
 import type { Project } from '../documents/context.js';
 import type { LoadResult } from '../sources/load.js';
-import { loadProject, type ProjectPaths } from './project.js';
+import { loadProject, type ProjectPaths, shareProject } from './project.js';
 import type { ReportLayout } from './choices.js';
 
 /** The last good model, if an earlier build wrote one: the fallback for a broken town on the maps. */
@@ -27,6 +27,8 @@ export interface BuildOptions {
   outDir: string;
   groups: (typeof outputGroups)[number][];
   layout: ReportLayout;
+  /** Threads to make outputs on (this one and workers; see pool.ts). Default 1: all on this thread. */
+  jobs?: number;
   /** Build only shard k of n of the per-town jobs (see inShard). */
   shard?: Shard;
   /** buildStamp taken before reading anything; recorded after a complete build for the fast no-op check. */
@@ -95,11 +97,8 @@ async function buildLocked(
   const manifestFile = options.shard ? shardManifestName(options.shard.index, options.shard.count) : manifestName;
   const manifest = readManifest(options.outDir);
   const failed: { output: Output; reason: string }[] = [];
-  let written = 0;
-  for (const [index, output] of outputs.entries()) {
-    // Let the event loop run between outputs, so that Ctrl-C and SIGTERM are handled promptly.
-    await new Promise((resolve) => setImmediate(resolve));
-    progress.update(index, outputs.length, output.path);
+  const jobs: (Job & { inputs: Record<string, string> })[] = [];
+  for (const output of outputs) {
     const inputs = output.inputs ?? projectInputs(project);
     const inputHash = combine(inputs);
     const record = manifest.outputs[output.path];
@@ -108,37 +107,39 @@ async function buildLocked(
     // build whose manifest was lost) is still ours to replace.
     if (state === 'foreign' && readProvenance(join(options.outDir, output.path))?.output === output.path) state = 'changed';
     if (state === 'as-recorded' && record?.inputHash === inputHash) continue;
-    if (state === 'foreign') {
-      failed.push({ output, reason: 'a file the pipeline did not write is in the way; move or delete it' });
+    if (state === 'foreign') failed.push({ output, reason: 'a file the pipeline did not write is in the way; move or delete it' });
+    else jobs.push({ output, inputs, provenance: { output: output.path, inputs: inputHash } });
+  }
+  const outcomes = produceAll(jobs, options.jobs ?? 1, () => ({ paths: options.paths, project: shareProject(project, sources), layout: options.layout }));
+  let written = 0;
+  // Taken in the order planned, whichever thread finished first, so that files, messages and the manifest come
+  // out the same on any number of threads.
+  for (const [index, { output, inputs, provenance }] of jobs.entries()) {
+    progress.update(index, jobs.length, output.path);
+    const outcome = await outcomes[index]!;
+    if (outcome.kind === 'skipped') {
+      failed.push({ output, reason: `${outcome.reason}; the previous file, if any, was kept` });
       continue;
     }
-    try {
-      const { bytes, messages } = await output.produce({ output: output.path, inputs: inputHash });
-      for (const message of messages) warn(formatMessage(message));
-      // Recorded before the file moves into place: if the build is killed in between, the next build still
-      // knows the file is ours (by its hash) and never takes it for a stranger's.
-      const record = recordOf(bytes, inputs, inputHash);
-      manifest.outputs[output.path] = record;
-      delete manifest.stamp; // until this build completes, the fast no-op check must not trust the folder
-      writeManifest(options.outDir, manifest, manifestFile);
-      writeOutput(options.outDir, output.path, bytes);
-      settleMtime(options.outDir, output.path, record);
-      written++;
-      log(`wrote ${options.outDir}/${output.path}`);
-    } catch (error) {
-      if (error instanceof SkippedOutput) {
-        failed.push({ output, reason: `${error.message}; the previous file, if any, was kept` });
-        continue;
-      }
-      // A located problem is printed as such; anything else is our bug, said in one line rather than a stack trace.
-      const text = error instanceof DiagnosticsError
-        ? error.message
-        : `internal error while making ${output.path}: ${(error as Error).message ?? String(error)} (please report it with the command you ran)`;
-      warn(text);
+    if (outcome.kind === 'failed') {
+      warn(outcome.text);
       failed.push({ output, reason: 'see the errors above; the previous file, if any, was kept' });
+      continue;
     }
+    for (const warning of outcome.warnings) warn(warning);
+    // Recorded before the file moves into place: if the build is killed in between, the next build still
+    // knows the file is ours (by its hash) and never takes it for a stranger's.
+    const record = recordOf(outcome.bytes, inputs, provenance.inputs);
+    manifest.outputs[output.path] = record;
+    delete manifest.stamp; // until this build completes, the fast no-op check must not trust the folder
+    writeManifest(options.outDir, manifest, manifestFile);
+    writeOutput(options.outDir, output.path, outcome.bytes);
+    settleMtime(options.outDir, output.path, record);
+    written++;
+    log(`wrote ${options.outDir}/${output.path}`);
   }
   progress.done();
+  failed.sort((a, b) => outputs.indexOf(a.output) - outputs.indexOf(b.output));
   // A normal build also takes in what shards recorded, even when it had nothing to write itself; a complete
   // build records its stamp, so that the next run can tell at once that nothing changed.
   const shardsLeft = !options.shard && readdirSync(options.outDir).some((f) => f.startsWith('manifest.shard-'));

@@ -10,7 +10,7 @@ import { DiagnosticsError } from '../diagnostics.js';
 import { citationKey, referenceParts } from '../render/cite.js';
 import type { RenderState } from '../render/helpers.js';
 import { languages } from '../render/labels.js';
-import type { LoadResult } from '../sources/load.js';
+import type { SourceLocators } from '../sources/load.js';
 import { writeCsv } from '../write/csv/index.js';
 import type { DocumentMeta, Lang, Provenance, WriteOptions } from '../write/options.js';
 import type { XlsxOptions, XlsxSheet } from '../write/xlsx/index.js';
@@ -21,7 +21,7 @@ type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8
 /** The build's render → parse → write step with message tracing (outputs.ts `traced`). */
 export type Traced = (
   project: Project,
-  sources: LoadResult,
+  sources: SourceLocators,
   lang: Lang,
   render: () => { file: VFile; state: RenderState; options: WriteOptions },
   write: Writer,
@@ -33,7 +33,7 @@ const templateName = 'annex';
  * Every annex file, per language: `annex/<lang>/annex-tables.{docx,pdf,xlsx}` and `annex/<lang>/csv/<id>.csv`, all
  * made from the same evaluated tables. When a spec has errors, the annex outputs fail with its located messages.
  */
-export function annexOutputs(project: Project, sources: LoadResult, traced: Traced): Output[] {
+export function annexOutputs(project: Project, sources: SourceLocators, traced: Traced): Output[] {
   const template = project.templates.get(templateName);
   if (!template) throw new Error(`template "${templateName}" is missing`);
   const { tables, files } = loadAnnexTables(dirname(template.path), project.model, project.labels);
@@ -49,11 +49,13 @@ export function annexOutputs(project: Project, sources: LoadResult, traced: Trac
       {
         path: `${dir}/annex-tables.docx`,
         group: 'annex',
+        weight: 3,
         produce: (provenance) => traced(project, sources, lang, render(provenance), async (tree, options) => (await import('../write/docx/index.js')).writeDocx(tree, options)),
       },
       {
         path: `${dir}/annex-tables.pdf`,
         group: 'annex',
+        weight: 3,
         produce: (provenance) => traced(project, sources, lang, render(provenance), async (tree, options) => (await import('../write/pdf/index.js')).writePdf(tree, options)),
       },
       {

@@ -10,15 +10,36 @@ export const briefRange: [number, number] = [1925, 1953];
 /** A brief's map shows the town and at most this many others, the nearest: all eight of the real region. */
 const mapNeighbours = 12;
 
+type MapTown = Project['mapTowns'][number];
+const mapsOf = new WeakMap<Project, Map<string, MapTown[]>>();
+
 /** The towns on a brief's locator map: its own and its nearest neighbours (with a broken town's last good data). */
-export function mapTownsOf(project: Project, town: TownModel) {
-  return nearest(project.mapTowns, town, mapNeighbours);
+export function mapTownsOf(project: Project, town: TownModel): MapTown[] {
+  const maps = mapsOf.get(project) ?? new Map<string, MapTown[]>();
+  mapsOf.set(project, maps);
+  let shown = maps.get(town.slug);
+  if (!shown) {
+    shown = nearest(project.mapTowns, town, mapNeighbours);
+    maps.set(town.slug, shown);
+  }
+  return shown;
 }
 
+/** The town and its `count` nearest, in the order of `towns`. One pass with a short sorted list: linear in towns. */
 function nearest<T extends { slug: string; coordinates: { lat: number; lon: number } }>(towns: T[], town: TownModel, count: number): T[] {
-  const distance = (t: T) => Math.hypot(t.coordinates.lat - town.coordinates.lat, (t.coordinates.lon - town.coordinates.lon) * Math.cos((town.coordinates.lat * Math.PI) / 180));
-  const others = towns.filter((t) => t.slug !== town.slug).sort((a, b) => distance(a) - distance(b) || (a.slug < b.slug ? -1 : 1));
-  const shown = new Set([town.slug, ...others.slice(0, count).map((t) => t.slug)]);
+  const scale = Math.cos((town.coordinates.lat * Math.PI) / 180);
+  const distance = (t: T) => Math.hypot(t.coordinates.lat - town.coordinates.lat, (t.coordinates.lon - town.coordinates.lon) * scale);
+  const closer = (a: { d: number; t: T }, b: { d: number; t: T }) => a.d - b.d || (a.t.slug < b.t.slug ? -1 : 1);
+  const closest: { d: number; t: T }[] = [];
+  for (const t of towns) {
+    if (t.slug === town.slug) continue;
+    const candidate = { d: distance(t), t };
+    if (closest.length === count && closer(candidate, closest[count - 1]!) >= 0) continue;
+    const at = closest.findIndex((c) => closer(candidate, c) < 0);
+    closest.splice(at < 0 ? closest.length : at, 0, candidate);
+    if (closest.length > count) closest.pop();
+  }
+  const shown = new Set([town.slug, ...closest.map((c) => c.t.slug)]);
   return towns.filter((t) => shown.has(t.slug));
 }
 

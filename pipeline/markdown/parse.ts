@@ -70,6 +70,9 @@ const allowedSchemes = new Set(['http', 'https', 'mailto']);
  * one brief stopped the PDF writer). Checked when the sources are loaded (pipeline/sources/markdown-fields.ts).
  */
 export function narrativeProblems(markdown: string): string[] {
+  // Both need a colon (a directive's mark, a URL's scheme), written or as a character reference (`&#58;`): most
+  // narratives have neither, and parsing each is most of the time it takes to load many towns.
+  if (!markdown.includes(':') && !markdown.includes('&')) return [];
   const problems: string[] = [];
   visit(processor.parse(markdown) as Root, (node) => {
     if (node.type === 'leafDirective' || node.type === 'containerDirective') {

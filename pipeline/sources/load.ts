@@ -5,7 +5,7 @@ import { checkMarkdownFields } from './markdown-fields.js';
 import { type Model, toTownModel } from './model.js';
 import * as schema from './schema.js';
 import { checkTranslations, currentLock, lockFileName, type TranslationLock } from './translations.js';
-import { readYaml, type YamlSource } from './yaml-file.js';
+import { readYaml, type YamlLocator, type YamlSource } from './yaml-file.js';
 import { describeIssues, formatFieldPath } from './zod-messages.js';
 
 export interface SourceFile {
@@ -14,13 +14,16 @@ export interface SourceFile {
   bytes: Uint8Array;
 }
 
+/** Where each source file's fields are, by path: what a message about generated text is traced back to. */
+export type SourceLocators = Pick<LoadResult, 'sources'>;
+
 export interface LoadResult {
   /** Present only when no file has an error. */
   model?: Model;
   /** One vfile per source, carrying its errors and warnings. */
   files: VFile[];
   /** Parsed sources by path, to point messages from later stages back at YAML fields. */
-  sources: Map<string, YamlSource>;
+  sources: Map<string, YamlLocator>;
   /** The file and field path of every object in the model (bilingual texts, events…). */
   origins: WeakMap<object, Origin>;
   /**
@@ -141,7 +144,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
   for (const { file, data: value } of data) indexOrigins(value, file, [], origins);
   const failedFiles = files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path);
   const isolatable = (path: string) => inputs.some((i) => i.path === path) && /^\/(towns|programs)\/[^/]+\.yaml$/.test(path.slice(root.length));
-  if (failedFiles.some((path) => !isolatable(path))) return { files, sources, origins, broken: failedFiles, ...translations };
+  if (failedFiles.some((path) => !isolatable(path))) return { files, sources: locators(sources), origins, broken: failedFiles, ...translations };
   const broken = new Set(failedFiles);
   const region = one<schema.Region>('region')!;
   const dataset = one<z.infer<typeof schema.datasetFile>>('dataset')!;
@@ -153,12 +156,18 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     references: references!.data.references,
     programs: programs.filter((p) => !broken.has(p.file)).map((p) => p.data),
   };
-  return { model, files, sources, origins, broken: [...broken], ...translations };
+  return { model, files, sources: locators(sources), origins, broken: [...broken], ...translations };
 }
 
+/** What a loaded project keeps of each file: where its fields are, not its parse (see YamlSource.locator). */
+function locators(sources: Map<string, YamlSource>): Map<string, YamlLocator> {
+  return new Map([...sources].map(([path, source]) => [path, source.locator()]));
+}
+
+/** The file and field of each bilingual text: what the templates print, and messages about it are traced back to. */
 function indexOrigins(value: unknown, file: string, path: (string | number)[], origins: WeakMap<object, Origin>): void {
   if (!value || typeof value !== 'object') return;
-  origins.set(value, { file, path });
+  if ('en' in value) return void origins.set(value, { file, path });
   if (Array.isArray(value)) value.forEach((item, i) => indexOrigins(item, file, [...path, i], origins));
   else for (const [key, child] of Object.entries(value)) indexOrigins(child, file, [...path, key], origins);
 }

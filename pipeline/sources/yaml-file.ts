@@ -4,14 +4,23 @@ import type { VFile } from 'vfile';
 export interface Place { line: number; column: number }
 export type FieldPath = (string | number)[];
 
-/** A parsed YAML source with the means to point back at any field in it. */
-export interface YamlSource {
+/** The means to point back at any field of a YAML file. */
+export interface YamlLocator {
   path: string;
-  data: unknown;
   /** Where a field is: its value, or for a missing field the map that should hold it. */
   locate(path: FieldPath, at?: 'key' | 'value'): Place;
   /** The raw value at a path, for "got …" in messages. */
   valueAt(path: FieldPath): unknown;
+}
+
+/** A parsed YAML source: its data, and where each field is. */
+export interface YamlSource extends YamlLocator {
+  data: unknown;
+  /**
+   * The locator alone, keeping only the file's text: it parses it again if asked. A loaded project keeps one per
+   * file for the rare message placed after loading; a parsed document is many times the size of its data.
+   */
+  locator(): YamlLocator;
 }
 
 const BOM = 0xfeff;
@@ -35,12 +44,8 @@ export function readYaml(file: VFile, bytes: Uint8Array): YamlSource | undefined
     error(file, 'the file is empty; expected a YAML mapping', { line: 1, column: 1 }, 'yaml-empty');
     return undefined;
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const at = (offset: number): Place => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
+  const { doc, lineCounter } = parseYaml(source);
+  const at = placeIn(lineCounter);
   // Problems that explain everything else the parser says about their line: only they are reported there.
   const primary = [...tabProblems(doc), ...anchorProblems(doc, source)];
   const lines = new Set(primary.map((p) => at(p.offset).line));
@@ -73,16 +78,53 @@ export function readYaml(file: VFile, bytes: Uint8Array): YamlSource | undefined
     error(file, 'the file is empty; expected a YAML mapping', { line: 1, column: 1 }, 'yaml-empty');
     return undefined;
   }
+  return yamlSource(file.path, source, { doc, lineCounter }, data);
+}
+
+/** Made apart from readYaml, so that its closures hold the text and nothing else of the parse. */
+function yamlSource(path: string, source: string, first: ParsedYaml, data: unknown): YamlSource {
+  const { forget, ...locator } = lazyYamlLocator(path, () => source, first);
   return {
-    path: file.path,
+    ...locator,
     data,
-    locate: (path, where = 'value') => at(offsetOf(doc, path, where)),
-    valueAt: (path) => {
-      const value = doc.getIn(path, true);
-      return isNode(value) ? value.toJSON() : value;
+    locator: () => {
+      forget();
+      return locator;
     },
   };
 }
+
+/** A locator that parses the text (`read`) when first asked where a field is; `forget` drops the parse. */
+export function lazyYamlLocator(path: string, read: () => string, first?: ParsedYaml): YamlLocator & { forget(): void } {
+  let parsed = first;
+  const parsedNow = () => (parsed ??= parseYaml(read()));
+  return {
+    path,
+    locate: (field, where = 'value') => {
+      const { doc, lineCounter } = parsedNow();
+      return placeIn(lineCounter)(offsetOf(doc, field, where));
+    },
+    valueAt: (field) => {
+      const value = parsedNow().doc.getIn(field, true);
+      return isNode(value) ? value.toJSON() : value;
+    },
+    forget: () => {
+      parsed = undefined;
+    },
+  };
+}
+
+type ParsedYaml = { doc: Document; lineCounter: LineCounter };
+
+function parseYaml(source: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  return { doc: parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true }), lineCounter };
+}
+
+const placeIn = (lineCounter: LineCounter) => (offset: number): Place => {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
+};
 
 interface Problem { reason: string; offset: number; ruleId: string }
 

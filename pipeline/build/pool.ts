@@ -1,0 +1,69 @@
+import { Worker } from 'node:worker_threads';
+import type { Provenance } from '../write/options.js';
+import type { ReportLayout } from './choices.js';
+import type { Output } from './outputs.js';
+import { internalError, type Outcome, produceOutcome } from './produce.js';
+import type { ProjectPaths, SharedProject } from './project.js';
+
+/** What a worker needs to plan the same outputs as the main thread. */
+export interface WorkerData {
+  paths: ProjectPaths;
+  project: SharedProject;
+  layout: ReportLayout;
+}
+export interface WorkerRequest { path: string; provenance: Provenance }
+export type WorkerReply = { ready: true } | { outcome: Outcome };
+
+export interface Job { output: Output; provenance: Provenance }
+
+/**
+ * Makes the outputs on `threads` worker threads, or on this one when that is 1 or there are fewer than two weighed
+ * outputs (a worker takes a few tenths of a second to start: modules, templates). Outputs with a `weight` go to the
+ * workers, heaviest first, so the longest (the report) does not start last; the others are quick and made here,
+ * which keeps this thread free to take in the workers' results and hand them their next output. Gives each job's
+ * outcome in the jobs' order, whatever order they finish in.
+ */
+export function produceAll(jobs: readonly Job[], threads: number, workerData: () => WorkerData): Promise<Outcome>[] {
+  const settle: ((outcome: Outcome) => void)[] = [];
+  const outcomes = jobs.map((_, index) => new Promise<Outcome>((resolve) => { settle[index] = resolve; }));
+  const queued = jobs.map((job, index) => ({ job, index }));
+  const heavy = queued.filter(({ job }) => job.output.weight !== undefined).sort((a, b) => b.job.output.weight! - a.job.output.weight!);
+  const pooled = threads > 1 && heavy.length > 1;
+  const here = pooled ? queued.filter(({ job }) => job.output.weight === undefined) : queued;
+  if (pooled) {
+    const data = workerData();
+    for (let n = 0; n < Math.min(threads, heavy.length); n++) startWorker(data, () => heavy.shift(), settle);
+  }
+  void (async () => {
+    for (const next of here) {
+      // Let the event loop run between outputs: workers' results are taken in, Ctrl-C and SIGTERM handled promptly.
+      await new Promise((resolve) => setImmediate(resolve));
+      settle[next.index]!(await produceOutcome(next.job.output, next.job.provenance));
+    }
+  })();
+  return outcomes;
+}
+
+type Queued = { job: Job; index: number };
+
+/** A worker that takes jobs from `take` while there are any, then stops. */
+function startWorker(workerData: WorkerData, take: () => Queued | undefined, settle: ((outcome: Outcome) => void)[]): void {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  let current: Queued | undefined;
+  const feed = () => {
+    current = take();
+    if (current) worker.postMessage({ path: current.job.output.path, provenance: current.job.provenance } satisfies WorkerRequest);
+    else void worker.terminate();
+  };
+  // A worker that dies fails the output it was making; the other threads make the rest.
+  const died = (reason: unknown) => {
+    if (current) settle[current.index]!({ kind: 'failed', text: internalError(current.job.output.path, reason) });
+    current = undefined;
+  };
+  worker.on('message', (reply: WorkerReply) => {
+    if ('outcome' in reply && current) settle[current.index]!(reply.outcome);
+    feed();
+  });
+  worker.on('error', died);
+  worker.on('exit', (code) => died(new Error(`a build worker stopped (exit code ${code})`)));
+}
