@@ -8,18 +8,42 @@ export function hashBytes(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
 
-/** A hash of a value's JSON with keys sorted, so equal data gives equal hashes however it was written. */
+/**
+ * A hash of a value's JSON with keys sorted, so equal data gives equal hashes however it was written. The JSON is
+ * hashed as it is written, in pieces, never built whole: a thousand towns' model is megabytes of it.
+ */
 export function hashJson(value: unknown): string {
-  return hashBytes(stableJson(value));
+  const hash = createHash('sha256');
+  let pending = '';
+  writeStableJson(value, (text) => {
+    pending += text;
+    if (pending.length > 65_536) {
+      hash.update(pending);
+      pending = '';
+    }
+  });
+  return hash.update(pending).digest('hex').slice(0, 16);
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
+function writeStableJson(value: unknown, write: (text: string) => void): void {
+  if (Array.isArray(value)) {
+    write('[');
+    value.forEach((item, index) => {
+      if (index > 0) write(',');
+      writeStableJson(item, write);
+    });
+    write(']');
+  } else if (value && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+    write('{');
+    entries.forEach(([key, item], index) => {
+      write(`${index > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+      writeStableJson(item, write);
+    });
+    write('}');
+  } else {
+    write(JSON.stringify(value) ?? 'null');
   }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** One hash over a named set of input hashes: the output's "input hash". */

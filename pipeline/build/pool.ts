@@ -20,12 +20,13 @@ export interface Job { output: Output; provenance: Provenance }
  * Makes the outputs on `threads` worker threads, or on this one when that is 1 or there are fewer than two weighed
  * outputs (a worker takes a few tenths of a second to start: modules, templates). Outputs with a `weight` go to the
  * workers, heaviest first, so the longest (the report) does not start last; the others are quick and made here,
- * which keeps this thread free to take in the workers' results and hand them their next output. Gives each job's
- * outcome in the jobs' order, whatever order they finish in.
+ * which keeps this thread free to take in the workers' results and hand them their next output. Yields each job's
+ * outcome in the jobs' order, whatever order they finish in, and keeps none once yielded (a large run's PDFs
+ * would otherwise all stay in memory).
  */
-export function produceAll(jobs: readonly Job[], threads: number, workerData: () => WorkerData): Promise<Outcome>[] {
+export async function* produceAll(jobs: readonly Job[], threads: number, workerData: () => WorkerData): AsyncGenerator<Outcome> {
   const settle: ((outcome: Outcome) => void)[] = [];
-  const outcomes = jobs.map((_, index) => new Promise<Outcome>((resolve) => { settle[index] = resolve; }));
+  const outcomes: (Promise<Outcome> | undefined)[] = jobs.map((_, index) => new Promise<Outcome>((resolve) => { settle[index] = resolve; }));
   const queued = jobs.map((job, index) => ({ job, index }));
   const heavy = queued.filter(({ job }) => job.output.weight !== undefined).sort((a, b) => b.job.output.weight! - a.job.output.weight!);
   const pooled = threads > 1 && heavy.length > 1;
@@ -41,7 +42,10 @@ export function produceAll(jobs: readonly Job[], threads: number, workerData: ()
       settle[next.index]!(await produceOutcome(next.job.output, next.job.provenance));
     }
   })();
-  return outcomes;
+  for (const [index, outcome] of outcomes.entries()) {
+    outcomes[index] = undefined;
+    yield await outcome!;
+  }
 }
 
 type Queued = { job: Job; index: number };

@@ -114,9 +114,10 @@ async function buildLocked(
   let written = 0;
   // Taken in the order planned, whichever thread finished first, so that files, messages and the manifest come
   // out the same on any number of threads.
-  for (const [index, { output, inputs, provenance }] of jobs.entries()) {
-    progress.update(index, jobs.length, output.path);
-    const outcome = await outcomes[index]!;
+  let index = 0;
+  for await (const outcome of outcomes) {
+    const { output, inputs, provenance } = jobs[index]!;
+    progress.update(index++, jobs.length, output.path);
     if (outcome.kind === 'skipped') {
       failed.push({ output, reason: `${outcome.reason}; the previous file, if any, was kept` });
       continue;

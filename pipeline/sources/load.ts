@@ -5,7 +5,7 @@ import { checkMarkdownFields } from './markdown-fields.js';
 import { type Model, toTownModel } from './model.js';
 import * as schema from './schema.js';
 import { checkTranslations, currentLock, lockFileName, type TranslationLock } from './translations.js';
-import { readYaml, type YamlLocator, type YamlSource } from './yaml-file.js';
+import { readYaml, type YamlLocator } from './yaml-file.js';
 import { describeIssues, formatFieldPath } from './zod-messages.js';
 
 export interface SourceFile {
@@ -66,7 +66,7 @@ function roleOf(relative: string): Role | undefined {
 /** Source files (already read) → the validated model, with every problem located in its file. Pure. */
 export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
   const files: VFile[] = [];
-  const sources = new Map<string, YamlSource>();
+  const sources = new Map<string, YamlLocator>();
   const valid: { role: Role; file: string; data: unknown }[] = [];
   const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (inputs.length === 0) {
@@ -90,17 +90,17 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     }
     const source = readYaml(file, input.bytes);
     if (!source) continue;
-    sources.set(input.path, source);
     const result = schemas[role].safeParse(source.data);
     if (result.success) {
       // A narrative's unsafe link makes the file broken (left out of the model), like a schema error.
       for (const problem of checkMarkdownFields(schemas[role], result.data)) fatal(file, source, problem.path, 'value', problem.reason);
       valid.push({ role, file: input.path, data: result.data });
-      continue;
+    } else {
+      for (const problem of describeIssues(result.error.issues, source.valueAt)) fatal(file, source, problem.path, problem.at, problem.reason);
     }
-    for (const problem of describeIssues(result.error.issues, source.valueAt)) {
-      fatal(file, source, problem.path, problem.at, problem.reason);
-    }
+    // Only the file's text is kept from here on (later checks that find a problem parse it again): memory stays
+    // flat however many towns there are.
+    sources.set(input.path, source.locator());
   }
 
   const present = new Set(files.map((f) => roleOf(f.path.slice(root.length + 1))));
@@ -144,7 +144,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
   for (const { file, data: value } of data) indexOrigins(value, file, [], origins);
   const failedFiles = files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path);
   const isolatable = (path: string) => inputs.some((i) => i.path === path) && /^\/(towns|programs)\/[^/]+\.yaml$/.test(path.slice(root.length));
-  if (failedFiles.some((path) => !isolatable(path))) return { files, sources: locators(sources), origins, broken: failedFiles, ...translations };
+  if (failedFiles.some((path) => !isolatable(path))) return { files, sources, origins, broken: failedFiles, ...translations };
   const broken = new Set(failedFiles);
   const region = one<schema.Region>('region')!;
   const dataset = one<z.infer<typeof schema.datasetFile>>('dataset')!;
@@ -156,12 +156,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     references: references!.data.references,
     programs: programs.filter((p) => !broken.has(p.file)).map((p) => p.data),
   };
-  return { model, files, sources: locators(sources), origins, broken: [...broken], ...translations };
-}
-
-/** What a loaded project keeps of each file: where its fields are, not its parse (see YamlSource.locator). */
-function locators(sources: Map<string, YamlSource>): Map<string, YamlLocator> {
-  return new Map([...sources].map(([path, source]) => [path, source.locator()]));
+  return { model, files, sources, origins, broken: [...broken], ...translations };
 }
 
 /** The file and field of each bilingual text: what the templates print, and messages about it are traced back to. */
@@ -172,7 +167,7 @@ function indexOrigins(value: unknown, file: string, path: (string | number)[], o
   else for (const [key, child] of Object.entries(value)) indexOrigins(child, file, [...path, key], origins);
 }
 
-function fatal(file: VFile, source: YamlSource, path: (string | number)[], at: 'key' | 'value', reason: string): void {
+function fatal(file: VFile, source: YamlLocator, path: (string | number)[], at: 'key' | 'value', reason: string): void {
   const field = formatFieldPath(path);
   const message = file.message(field ? `${field}: ${reason}` : reason, {
     place: source.locate(path, at), ruleId: 'invalid-field', source: 'ek-towns',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { VFile } from 'vfile';
-import type { FieldPath, YamlSource } from './yaml-file.js';
+import type { FieldPath, YamlLocator } from './yaml-file.js';
 import { formatFieldPath } from './zod-messages.js';
 
 /**
@@ -37,7 +37,7 @@ export function currentLock(files: { relative: string; data: unknown }[]): Trans
  * the place of the English and of the Spanish to review). Returns how many texts were never confirmed.
  */
 export function checkTranslations(
-  files: { relative: string; file: VFile; source: YamlSource; data: unknown }[],
+  files: { relative: string; file: VFile; source: YamlLocator; data: unknown }[],
   lock: TranslationLock,
 ): { unconfirmed: number } {
   let unconfirmed = 0;
