@@ -123,6 +123,17 @@ describe('loading sources', () => {
     expect(duplicate.model?.towns.map((t) => t.slug)).toEqual(['ridder']);
   });
 
+  it('keeps what still validates of a broken town file for the other towns\' maps: its slug, name and coordinates', () => {
+    const coordinates = { lat: 50.35, lon: 83.51, source: 'GeoNames' };
+    expect(load(replace(ridder, 'value: industrial', 'value: industrail')).brokenTowns).toEqual([
+      { file: ridder, slug: 'ridder', name: { en: 'Ridder', es: 'Ridder' }, coordinates },
+    ]);
+    // Each field on its own: a missing translation loses the name, a bad latitude the coordinates, nothing else.
+    expect(load(replace(ridder, '  es: Ridder\n', ''), replace(ridder, 'lat: 50.35', 'lat: north')).brokenTowns).toEqual([{ file: ridder, slug: 'ridder' }]);
+    expect(load(replace(ridder, 'bases: [ore-deposit]', 'bases: [ore-deposit')).brokenTowns).toEqual([{ file: ridder }]);
+    expect(load().brokenTowns).toEqual([]);
+  });
+
   it('stops the model only for errors outside town and programme files', () => {
     const { model, broken } = load(replace('sources/stages.yaml', 'from: 1923', 'from: 19x3'));
     expect(model).toBeUndefined();

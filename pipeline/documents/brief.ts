@@ -1,4 +1,5 @@
 import { VFile } from 'vfile';
+import type { UnplacedTown } from '../build/map-towns.js';
 import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawTimeline } from '../figures/timeline.js';
 import type { TownModel } from '../sources/model.js';
@@ -13,6 +14,15 @@ const mapNeighbours = 12;
 /** The towns on a brief's locator map: its own and its nearest neighbours (with a broken town's last good data). */
 export function mapTownsOf(project: Project, town: TownModel) {
   return nearest(project.mapTowns, town, mapNeighbours);
+}
+
+/**
+ * The broken towns known only in part that this brief's map would show: those near enough, and every one whose
+ * position is unknown, as it may be anywhere.
+ */
+export function unplacedOnMap(project: Project, town: TownModel): UnplacedTown[] {
+  return project.unplaced.filter(({ slug, coordinates }) =>
+    !coordinates || nearest([...project.mapTowns, { slug, coordinates }], town, mapNeighbours).some((t) => t.slug === slug));
 }
 
 function nearest<T extends { slug: string; coordinates: { lat: number; lon: number } }>(towns: T[], town: TownModel, count: number): T[] {
