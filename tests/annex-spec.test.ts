@@ -25,6 +25,7 @@ function problems(yaml: string, model: Model = project.model): string[] {
   evaluateAnnex(specs, model, project.labels);
   return files.flatMap((f) => f.messages.map(formatMessage));
 }
+const townFields = 'slug, name, spellings, nativeNames, formerNames, codeNames, river, type, specialisation, adminRole, founding, cityStatus, enterprises, events, factors, evacuation, observations, coordinates, cityStatusConflict';
 const spec = (columns: string, rows = '  - each: towns') => `id: A9
 title: { en: Test, es: Prueba }
 note: { en: A note, es: Una nota }
@@ -56,6 +57,54 @@ describe('annex specs', () => {
     expect(problems(spec(`  - id: town
     header: { en: Town }
     value: town.name`))).toEqual([`${path}:8:5 error: columns[0].header.es: missing Spanish text (translation)`]);
+  });
+
+  it('reports schema errors and data-field errors in one run, and nothing twice', () => {
+    expect(problems(`${spec(`  - id: town
+    header: { en: Town }
+    value: town.name
+    colour: blue
+  - id: river
+    header: { en: River, es: Río }
+    value: town.rivr.name`)}\nsort: [twon]\nfooter: none\n`)).toEqual([
+      `${path}:8:5 error: columns[0].header.es: missing Spanish text (translation)`,
+      `${path}:10:5 error: columns[0].colour: unknown field (not in the schema: check the spelling)`,
+      `${path}:15:1 error: footer: unknown field (not in the schema: check the spelling)`,
+      `${path}:13:17 error: columns[1].value: unknown field "rivr" in town (known: ${townFields})`,
+      `${path}:14:8 error: sort[0]: unknown column id "twon" (known: town, river)`,
+    ]);
+  });
+
+  it('does not check what a rejected field changes the meaning of: a row without its `as`, a column without its `type`', () => {
+    expect(problems(spec(`  - id: year
+    header: { en: Year, es: Año }
+    value: event.year
+  - id: sources
+    header: { en: Sources, es: Fuentes }
+    type: citatons
+  - id: bad
+    header: { en: Bad, es: Malo }
+    value: town.nmae`, `  - each: towns.events
+    as: Event`))).toEqual([
+      `${path}:6:9 error: rows[0].as: expected a name of letters and digits, e.g. status, got "Event"`,
+      `${path}:13:11 error: columns[1].type: expected one of "text", "number", "year", "years", "money", "citations", got "citatons"`,
+    ]);
+    // With `as` right, the other column is checked in that row: its misspelt field is found in the same run.
+    expect(problems(spec(`  - id: sources
+    header: { en: Sources, es: Fuentes }
+    type: citatons
+  - id: bad
+    header: { en: Bad, es: Malo }
+    value: town.nmae`))).toEqual([
+      `${path}:9:11 error: columns[0].type: expected one of "text", "number", "year", "years", "money", "citations", got "citatons"`,
+      `${path}:12:17 error: columns[1].value: unknown field "nmae" in town (known: ${townFields})`,
+    ]);
+  });
+
+  it('checks only the schema when a column lacks what it must have (its id)', () => {
+    expect(problems(spec(`  - id: Town
+    header: { en: Town, es: Ciudad }
+    value: town.nmae`))).toEqual([`${path}:7:9 error: columns[0].id: expected a column id of a–z, 0–9 and "-", got "Town"`]);
   });
 
   it('unknown functions, names, collections and syntax errors are located in the expression', () => {
