@@ -19,9 +19,10 @@ let sources: LoadResult;
 beforeAll(() => ({ project, sources } = realProject()));
 
 const path = 'templates/annex/test.yaml';
+const repeats = (model: Model) => ({ towns: model.towns.length, stages: model.stages.length });
 /** A spec's problems as the CLI prints them; an empty list when it loads and evaluates cleanly. */
 function problems(yaml: string, model: Model = project.model): string[] {
-  const { specs, files } = loadAnnexSpecs([{ path, bytes: Buffer.from(yaml) }], project.labels);
+  const { specs, files } = loadAnnexSpecs([{ path, bytes: Buffer.from(yaml) }], project.labels, repeats(model));
   evaluateAnnex(specs, model, project.labels);
   return files.flatMap((f) => f.messages.map(formatMessage));
 }
@@ -143,6 +144,38 @@ describe('annex specs', () => {
   });
 });
 
+describe('annex table width', () => {
+  const columns = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `  - id: c${from + i}
+    header: { en: C${from + i}, es: C${from + i} }
+    value: town.name`).join('\n');
+
+  it('takes as many columns as fit across the page at a readable width: 8 portrait, 13 landscape', () => {
+    expect(problems(spec(columns(8)))).toEqual([]);
+    expect(problems(`${spec(columns(13))}\norientation: landscape\n`)).toEqual([]);
+  });
+
+  it('refuses more, at the spec\'s columns, saying how many fit and what to do', () => {
+    expect(problems(spec(columns(9)))).toEqual([
+      `${path}:6:1 error: columns: 9 columns do not fit across a portrait page: at most 8 do at a readable width (6 characters each) in the PDF and DOCX tables; set \`orientation: landscape\` (13 fit)`,
+    ]);
+    expect(problems(`${spec(columns(40))}\norientation: landscape\n`)).toEqual([
+      `${path}:6:1 error: columns: 40 columns do not fit across a landscape page: at most 13 do at a readable width (6 characters each) in the PDF and DOCX tables; split the table, or leave columns out`,
+    ]);
+  });
+
+  it('counts a column repeated per town as one per town', () => {
+    const matrix = `${columns(1)}
+  - id: per-town
+    each: towns
+    headerValue: town.name
+    value: town.name`;
+    expect(problems(spec(matrix))).toEqual([
+      `${path}:6:1 error: columns: 9 columns (columns[1] once per town) do not fit across a portrait page: at most 8 do at a readable width (6 characters each) in the PDF and DOCX tables; set \`orientation: landscape\` (13 fit)`,
+    ]);
+    expect(problems(`${spec(matrix)}\norientation: landscape\n`)).toEqual([]);
+  });
+});
+
 describe('annex values', () => {
   it('formats numbers per language: 1,234.5 in English, 1234,5 and 12.345,5 in Spanish', () => {
     const model = structuredClone(project.model);
@@ -152,7 +185,7 @@ describe('annex values', () => {
     header: { en: Baseline, es: Línea de base }
     value: measure.baseline.value
     type: number`, `  - each: programs.measures
-    as: measure`)) }], project.labels);
+    as: measure`)) }], project.labels, repeats(model));
     const [table] = evaluateAnnex(specs, model, project.labels).tables;
     const shown = (lang: 'en' | 'es') => localiseTable(table!, lang, project.labels, model.references).rows.slice(0, 2).map((row) => row[0]!.display);
     expect(shown('en')).toEqual(['1,234.5', '12,345.5']);

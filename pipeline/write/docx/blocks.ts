@@ -22,6 +22,7 @@ import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import { bookmarkName, type Context, warn, wordLanguage } from './context.js';
 import { figureImage } from './figure.js';
+import { tableCellMargins, tableCharacter } from './geometry.js';
 import { inlines, textRun } from './inlines.js';
 import { listContinuationIndent, listReferences, orderedNumbering } from './styles.js';
 
@@ -233,13 +234,6 @@ function dataTable(node: MdTable, ctx: Context): Table {
     rows,
   });
 }
-
-/**
- * The width of a character of table text and a cell's side margins, in twips: sized for the wider fonts a reader
- * without Roboto gets instead (DejaVu Sans in LibreOffice, ~10% wider), so that "1923" never wraps there either.
- */
-const tableCharacter = 135;
-const tableCellMargins = 240;
 
 /** The narrowest each column can be without breaking a word, in twips. */
 function columnMinima(node: MdTable): number[] {

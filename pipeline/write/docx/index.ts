@@ -10,7 +10,8 @@ import { type Context, type DocumentState, wordLanguage } from './context.js';
 import { deterministicParts } from './deterministic.js';
 import { Footnotes } from './footnotes.js';
 import { languageEveryRun, languageParts } from './languages.js';
-import { type Orientation, type RunningTexts, section, textWidth } from './page.js';
+import { type Orientation, textWidth } from './geometry.js';
+import { type RunningTexts, section } from './page.js';
 import { pageNumberEstimator } from './pages.js';
 import { documentStyles, fontTableXml, numbering, tableStylesXml } from './styles.js';
 
