@@ -17,12 +17,23 @@ export function textWidthTwips(orientation: Orientation): number {
   return (orientation === 'portrait' ? a4.width : a4.height) - 2 * margin;
 }
 
+/** Height of the text column in points: the running header and footer sit in the margins. */
+export function textHeight(orientation: Orientation): number {
+  return ((orientation === 'portrait' ? a4.height : a4.width) - 2 * margin) / 20;
+}
+
 /**
  * The width of a character of table text and a cell's side margins, in twips: sized for the wider fonts a reader
  * without Roboto gets instead (DejaVu Sans in LibreOffice, ~10% wider), so that "1923" never wraps there either.
  */
 export const tableCharacter = 135;
 export const tableCellMargins = 240;
+/**
+ * A line of table text (9.5 pt, single spacing: about 1.17 em in Roboto and DejaVu Sans) and a cell's top and
+ * bottom margins, in twips; the line a little taller, so that row heights are never underestimated.
+ */
+export const tableLine = Math.ceil(9.5 * 1.25 * 20);
+export const tableCellPadding = 80;
 
 /** How many table columns fit across the page, each wide enough for a word of `characters`. */
 export function columnsThatFit(orientation: Orientation, characters: number): number {
