@@ -19,12 +19,14 @@ let sources: LoadResult;
 beforeAll(() => ({ project, sources } = realProject()));
 
 const path = 'templates/annex/test.yaml';
+const repeats = (model: Model) => ({ towns: model.towns.length, stages: model.stages.length });
 /** A spec's problems as the CLI prints them; an empty list when it loads and evaluates cleanly. */
 function problems(yaml: string, model: Model = project.model): string[] {
-  const { specs, files } = loadAnnexSpecs([{ path, bytes: Buffer.from(yaml) }], project.labels);
+  const { specs, files } = loadAnnexSpecs([{ path, bytes: Buffer.from(yaml) }], project.labels, repeats(model));
   evaluateAnnex(specs, model, project.labels);
   return files.flatMap((f) => f.messages.map(formatMessage));
 }
+const townFields = 'slug, name, spellings, nativeNames, formerNames, codeNames, river, type, specialisation, adminRole, founding, cityStatus, enterprises, events, factors, evacuation, observations, coordinates, cityStatusConflict';
 const spec = (columns: string, rows = '  - each: towns') => `id: A9
 title: { en: Test, es: Prueba }
 note: { en: A note, es: Una nota }
@@ -56,6 +58,54 @@ describe('annex specs', () => {
     expect(problems(spec(`  - id: town
     header: { en: Town }
     value: town.name`))).toEqual([`${path}:8:5 error: columns[0].header.es: missing Spanish text (translation)`]);
+  });
+
+  it('reports schema errors and data-field errors in one run, and nothing twice', () => {
+    expect(problems(`${spec(`  - id: town
+    header: { en: Town }
+    value: town.name
+    colour: blue
+  - id: river
+    header: { en: River, es: Río }
+    value: town.rivr.name`)}\nsort: [twon]\nfooter: none\n`)).toEqual([
+      `${path}:8:5 error: columns[0].header.es: missing Spanish text (translation)`,
+      `${path}:10:5 error: columns[0].colour: unknown field (not in the schema: check the spelling)`,
+      `${path}:15:1 error: footer: unknown field (not in the schema: check the spelling)`,
+      `${path}:13:17 error: columns[1].value: unknown field "rivr" in town (known: ${townFields})`,
+      `${path}:14:8 error: sort[0]: unknown column id "twon" (known: town, river)`,
+    ]);
+  });
+
+  it('does not check what a rejected field changes the meaning of: a row without its `as`, a column without its `type`', () => {
+    expect(problems(spec(`  - id: year
+    header: { en: Year, es: Año }
+    value: event.year
+  - id: sources
+    header: { en: Sources, es: Fuentes }
+    type: citatons
+  - id: bad
+    header: { en: Bad, es: Malo }
+    value: town.nmae`, `  - each: towns.events
+    as: Event`))).toEqual([
+      `${path}:6:9 error: rows[0].as: expected a name of letters and digits, e.g. status, got "Event"`,
+      `${path}:13:11 error: columns[1].type: expected one of "text", "number", "year", "years", "money", "citations", got "citatons"`,
+    ]);
+    // With `as` right, the other column is checked in that row: its misspelt field is found in the same run.
+    expect(problems(spec(`  - id: sources
+    header: { en: Sources, es: Fuentes }
+    type: citatons
+  - id: bad
+    header: { en: Bad, es: Malo }
+    value: town.nmae`))).toEqual([
+      `${path}:9:11 error: columns[0].type: expected one of "text", "number", "year", "years", "money", "citations", got "citatons"`,
+      `${path}:12:17 error: columns[1].value: unknown field "nmae" in town (known: ${townFields})`,
+    ]);
+  });
+
+  it('checks only the schema when a column lacks what it must have (its id)', () => {
+    expect(problems(spec(`  - id: Town
+    header: { en: Town, es: Ciudad }
+    value: town.nmae`))).toEqual([`${path}:7:9 error: columns[0].id: expected a column id of a–z, 0–9 and "-", got "Town"`]);
   });
 
   it('unknown functions, names, collections and syntax errors are located in the expression', () => {
@@ -94,6 +144,38 @@ describe('annex specs', () => {
   });
 });
 
+describe('annex table width', () => {
+  const columns = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `  - id: c${from + i}
+    header: { en: C${from + i}, es: C${from + i} }
+    value: town.name`).join('\n');
+
+  it('takes as many columns as fit across the page at a readable width: 8 portrait, 13 landscape', () => {
+    expect(problems(spec(columns(8)))).toEqual([]);
+    expect(problems(`${spec(columns(13))}\norientation: landscape\n`)).toEqual([]);
+  });
+
+  it('refuses more, at the spec\'s columns, saying how many fit and what to do', () => {
+    expect(problems(spec(columns(9)))).toEqual([
+      `${path}:6:1 error: columns: 9 columns do not fit across a portrait page: at most 8 do at a readable width (6 characters each) in the PDF and DOCX tables; set \`orientation: landscape\` (13 fit)`,
+    ]);
+    expect(problems(`${spec(columns(40))}\norientation: landscape\n`)).toEqual([
+      `${path}:6:1 error: columns: 40 columns do not fit across a landscape page: at most 13 do at a readable width (6 characters each) in the PDF and DOCX tables; split the table, or leave columns out`,
+    ]);
+  });
+
+  it('counts a column repeated per town as one per town', () => {
+    const matrix = `${columns(1)}
+  - id: per-town
+    each: towns
+    headerValue: town.name
+    value: town.name`;
+    expect(problems(spec(matrix))).toEqual([
+      `${path}:6:1 error: columns: 9 columns (columns[1] once per town) do not fit across a portrait page: at most 8 do at a readable width (6 characters each) in the PDF and DOCX tables; set \`orientation: landscape\` (13 fit)`,
+    ]);
+    expect(problems(`${spec(matrix)}\norientation: landscape\n`)).toEqual([]);
+  });
+});
+
 describe('annex values', () => {
   it('formats numbers per language: 1,234.5 in English, 1234,5 and 12.345,5 in Spanish', () => {
     const model = structuredClone(project.model);
@@ -103,7 +185,7 @@ describe('annex values', () => {
     header: { en: Baseline, es: Línea de base }
     value: measure.baseline.value
     type: number`, `  - each: programs.measures
-    as: measure`)) }], project.labels);
+    as: measure`)) }], project.labels, repeats(model));
     const [table] = evaluateAnnex(specs, model, project.labels).tables;
     const shown = (lang: 'en' | 'es') => localiseTable(table!, lang, project.labels, model.references).rows.slice(0, 2).map((row) => row[0]!.display);
     expect(shown('en')).toEqual(['1,234.5', '12,345.5']);

@@ -108,15 +108,30 @@ describe('loading sources', () => {
     ]);
   });
 
-  it('rejects path-traversal and mismatched slugs, and duplicate slugs', () => {
+  it('rejects path-traversal slugs', () => {
     expect(load(replace(ridder, 'slug: ridder', 'slug: ../../etc')).messages).toEqual([
       'sources/towns/ridder.yaml:1:7 error: slug: expected a slug of a–z, 0–9 and "-", got "../../etc"',
     ]);
+  });
+
+  it('breaks only the stray copy of a town file, never the file named for the slug', () => {
     const duplicate = load((files) => files.set('sources/towns/ridder-copy.yaml', files.get(ridder) as string));
     expect(duplicate.messages).toEqual([
-      'sources/towns/ridder-copy.yaml:1:7 error: slug: slug "ridder" does not match the file name "ridder-copy.yaml"',
-      'sources/towns/ridder.yaml:1:7 error: slug: duplicate slug "ridder" (also in sources/towns/ridder-copy.yaml)',
+      'sources/towns/ridder-copy.yaml:1:7 error: slug: slug "ridder" does not match the file name "ridder-copy.yaml"; sources/towns/ridder.yaml has the same slug',
     ]);
+    expect(duplicate.broken).toEqual(['sources/towns/ridder-copy.yaml']);
+    expect(duplicate.model?.towns.map((t) => t.slug)).toEqual(['ridder']);
+  });
+
+  it('keeps what still validates of a broken town file for the other towns\' maps: its slug, name and coordinates', () => {
+    const coordinates = { lat: 50.35, lon: 83.51, source: 'GeoNames' };
+    expect(load(replace(ridder, 'value: industrial', 'value: industrail')).brokenTowns).toEqual([
+      { file: ridder, slug: 'ridder', name: { en: 'Ridder', es: 'Ridder' }, coordinates },
+    ]);
+    // Each field on its own: a missing translation loses the name, a bad latitude the coordinates, nothing else.
+    expect(load(replace(ridder, '  es: Ridder\n', ''), replace(ridder, 'lat: 50.35', 'lat: north')).brokenTowns).toEqual([{ file: ridder, slug: 'ridder' }]);
+    expect(load(replace(ridder, 'bases: [ore-deposit]', 'bases: [ore-deposit')).brokenTowns).toEqual([{ file: ridder }]);
+    expect(load().brokenTowns).toEqual([]);
   });
 
   it('stops the model only for errors outside town and programme files', () => {

@@ -7,6 +7,7 @@ import { combine } from '../pipeline/build/fingerprint.js';
 import { planOutputs, projectInputs } from '../pipeline/build/outputs.js';
 import { loadProject } from '../pipeline/build/project.js';
 import { build } from '../pipeline/build/run.js';
+import type { Model } from '../pipeline/sources/model.js';
 import { qpdfCheck } from './support/clients.js';
 
 /** A private copy of the sources, so scenarios can edit them. */
@@ -21,9 +22,9 @@ const edit = (file: string, from: string | RegExp, to: string) => {
   if (next === text) throw new Error(`edit did not apply to ${file}`);
   writeFileSync(file, next);
 };
-/** Every output's input hash, for all groups, without building anything. */
-function inputHashes(sources: string): Map<string, string> {
-  const { project, sources: loaded } = loadProject({ sources, templates: 'templates' }, {});
+/** Every output's input hash, for all groups, without building anything; `previous` as output/model.json. */
+function inputHashes(sources: string, previous?: Model): Map<string, string> {
+  const { project, sources: loaded } = loadProject({ sources, templates: 'templates' }, {}, previous);
   return new Map(planOutputs(project!, loaded, { layout: 'separate' }).map((o) => [o.path, combine(o.inputs ?? projectInputs(project!))]));
 }
 const snapshot = (dir: string) =>
@@ -96,6 +97,28 @@ describe('the editor’s workflow', () => {
     expect(result.written).toBe(2); // Ridder's briefs, whose text changed
     expect(stderr.join('')).toMatch(/towns\/zaisan\.yaml:\d+:\d+ error: type\.value: expected one of "industrial", "industrial-transport", "scientific-experimental", got "industrail"/);
     expect(readFileSync(join(out, 'briefs/en/zaisan.pdf')).equals(good)).toBe(true);
+  });
+
+  it('keeps a broken town on the other towns\' maps from what of its file still validates, with no earlier model', () => {
+    const sources = copySources();
+    const good = inputHashes(sources);
+    edit(join(sources, 'towns/zaisan.yaml'), 'value: industrial\n', 'value: industrail\n');
+    const broken = inputHashes(sources);
+    // Zaisan's name and position still come from its file: the other briefs' maps, and so their inputs, are the same.
+    for (const path of [...good.keys()].filter((p) => p.startsWith('briefs/') && !p.endsWith('/zaisan.pdf'))) expect(broken.get(path), path).toBe(good.get(path));
+  });
+
+  it('makes no brief whose map would lack a broken town it cannot place; the last good model places it', async () => {
+    const sources = copySources();
+    const good = inputHashes(sources);
+    const previous = loadProject({ sources, templates: 'templates' }, {}).project!.model;
+    edit(join(sources, 'towns/zaisan.yaml'), 'bases: [trade-routes]', 'bases: [trade-routes');
+    const { project, sources: loaded } = loadProject({ sources, templates: 'templates' }, {});
+    const ridder = planOutputs(project!, loaded, { layout: 'separate' }).find((o) => o.path === 'briefs/en/ridder.pdf')!;
+    await expect(ridder.produce({ output: ridder.path, inputs: '' })).rejects.toThrow(
+      `not rebuilt: its locator map needs the name and coordinates of the town in ${sources}/towns/zaisan.yaml, and neither that file (it has errors) nor an earlier build's model.json gives them`,
+    );
+    expect(inputHashes(sources, previous).get('briefs/en/ridder.pdf')).toBe(good.get('briefs/en/ridder.pdf'));
   });
 
   it('warns about a stale translation with the places of the English and the Spanish', async () => {

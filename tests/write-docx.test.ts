@@ -410,6 +410,22 @@ describe('DOCX writer', () => {
     expect(paragraphTexts(strFromU8(unzipSync(bytes)['word/document.xml']!))).toContain('inline riddle');
   });
 
+  it('keeps each table row on one page, except a row that may be taller than a page, which Word may then break', async () => {
+    const { options } = sample();
+    const long = `${'Workshop and mill. '.repeat(200)}End of the list.`;
+    const md = `| Town | Enterprise | Sources |\n| --- | --- | --- |\n| Ridder | Lead plant | Ualtaeva, 2011 |\n| Testville | ${long} | Amanbekova et al., n.d. |\n| Zaisan | ${'Soap factory. '.repeat(30)}| Amanbekova et al., n.d. |\n`;
+    const tree = markdownToTree(new VFile({ path: 'rows.md', value: md }), { figure: 'Figure', table: 'Table' });
+    const xml = strFromU8(unzipSync(await writeDocx(tree, options))['word/document.xml']!);
+    const [table] = bodyTables(xml);
+    const rows = rowsAndCells(table!);
+    expect(rows.map((row) => paragraphTexts(row.cells[0]!).join(''))).toEqual(['Town', 'Ridder', 'Testville', 'Zaisan']);
+    // The header row repeats on every page. 3,800 characters in a column of some 35 take over 100 lines: over a page.
+    expect(rows.map((row) => row.properties.includes('<w:tblHeader/>'))).toEqual([true, false, false, false]);
+    expect(rows.map((row) => row.properties.includes('<w:cantSplit/>'))).toEqual([true, true, false, true]);
+    expect(xml).not.toMatch(/<w:cantSplit w:val/);
+    expect(paragraphTexts(rows[2]!.cells[1]!).join('')).toBe(long);
+  });
+
   it('starts an ordered list at its first number', async () => {
     const { parts } = await writeBilingual('separate');
     const item = paragraphWith(parts['word/document.xml']!, 'Third step of the plan');

@@ -7,7 +7,9 @@ import { describeIssues, formatFieldPath } from '../sources/zod-messages.js';
 import { type CheckScope, checkExpression } from './check.js';
 import { collections, isListOfObjects, walkFields } from './collections.js';
 import type { Expression } from './expression.js';
-import { type AnnexSpec, annexSpec } from './spec.js';
+import { columnsThatFit, readableColumn } from './page-fit.js';
+import { type CheckedParts, salvage } from './salvage.js';
+import { type AnnexSpec, annexSpec, type ColumnSpec } from './spec.js';
 
 /** A spec whose expressions parsed and checked, with the means to point back into its file. */
 export interface LoadedSpec {
@@ -20,8 +22,11 @@ export interface LoadedSpec {
   place(path: FieldPath, at?: number): Place;
 }
 
+/** How many columns a column repeated per item (`each`) stands for: the number of towns or of stages. */
+export type Repeats = Record<NonNullable<ColumnSpec['each']>, number>;
+
 /** Reads and checks every spec; each problem is a fatal message on its file, located at the field. */
-export function loadAnnexSpecs(inputs: SourceFile[], labels: Labels): { specs: LoadedSpec[]; files: VFile[] } {
+export function loadAnnexSpecs(inputs: SourceFile[], labels: Labels, repeats: Repeats): { specs: LoadedSpec[]; files: VFile[] } {
   const specs: LoadedSpec[] = [];
   const files: VFile[] = [];
   for (const input of [...inputs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
@@ -29,17 +34,20 @@ export function loadAnnexSpecs(inputs: SourceFile[], labels: Labels): { specs: L
     files.push(file);
     const source = readYaml(file, input.bytes);
     if (!source) continue;
-    const result = annexSpec.safeParse(source.data);
-    if (!result.success) {
-      for (const problem of describeIssues(result.error.issues, source.valueAt)) {
-        fail(file, source.locate(problem.path, problem.at), problem.path, problem.reason);
-      }
-      continue;
-    }
     const lines = Buffer.from(input.bytes).toString('utf8').split('\n');
     const place = (path: FieldPath, at = 0) => expressionPlace(lines, source.locate(path), at);
+    const result = annexSpec.safeParse(source.data);
+    if (!result.success) {
+      const rejected = describeIssues(result.error.issues, source.valueAt);
+      for (const problem of rejected) fail(file, source.locate(problem.path, problem.at), problem.path, problem.reason);
+      // Its expressions too, as far as the schema let them be read: the editor learns of every mistake in one run.
+      const parts = salvage(source.data);
+      if (parts) checkSpec(parts, { file, source, expressions: new Map(), place }, labels, rejected.map((p) => p.path));
+      continue;
+    }
     const loaded: LoadedSpec = { spec: result.data, file, source, expressions: new Map(), place };
-    checkSpec(loaded, labels);
+    checkSpec(loaded.spec, loaded, labels);
+    checkWidth(loaded, repeats);
     if (!file.messages.some((m) => m.fatal)) specs.push(loaded);
   }
   const byId = new Map<string, LoadedSpec>();
@@ -52,10 +60,18 @@ export function loadAnnexSpecs(inputs: SourceFile[], labels: Labels): { specs: L
   return { specs: specs.filter((s) => !s.file.messages.some((m) => m.fatal)).sort((a, b) => number(a) - number(b)), files };
 }
 
-function checkSpec(loaded: LoadedSpec, labels: Labels): void {
-  const { spec, file } = loaded;
+/**
+ * Checks a spec's expressions and what refers to columns. `rejected` are the fields its schema rejected (and salvage
+ * took out): nothing is said again about them, and a row or column whose meaning they change is not checked.
+ */
+function checkSpec(spec: CheckedParts, loaded: Omit<LoadedSpec, 'spec'>, labels: Labels, rejected: FieldPath[] = []): void {
+  const { file } = loaded;
+  const unsure = (path: FieldPath) => rejected.some((r) => startsWith(r, path) || startsWith(path, r));
+  const report = (place: Place, path: FieldPath, reason: string) => {
+    if (!unsure(path)) fail(file, place, path, reason);
+  };
   const problem = (path: FieldPath, reason: string, at?: number) =>
-    fail(file, at === undefined ? loaded.source.locate(path) : loaded.place(path, at), path, reason);
+    report(at === undefined ? loaded.source.locate(path) : loaded.place(path, at), path, reason);
   /** Checks an expression in each scope it is used in; a problem met in only some scopes names them. */
   const expression = (path: FieldPath, source: string, scopes: (CheckScope | undefined)[], scopeNames: string[] = []) => {
     const found = new Map<string, { at: number; in: string[] }>();
@@ -76,6 +92,8 @@ function checkSpec(loaded: LoadedSpec, labels: Labels): void {
   };
 
   const rowScopes = spec.rows.map((row, r): CheckScope | undefined => {
+    // A rejected `as` or `let` would leave names out: the values are not checked in this row rather than wrongly.
+    if (unsure(['rows', r, 'as']) || unsure(['rows', r, 'let'])) return undefined;
     const [rootName, field] = row.each.split('.') as [string, string | undefined];
     const root = Object.hasOwn(collections, rootName) ? collections[rootName] : undefined;
     if (!root) return problem(['rows', r, 'each'], `unknown collection "${rootName}" (known: ${Object.keys(collections).join(', ')})`), undefined;
@@ -100,13 +118,19 @@ function checkSpec(loaded: LoadedSpec, labels: Labels): void {
   const ids = new Set<string>();
   spec.columns.forEach((column, c) => {
     const at = (field: string): FieldPath => ['columns', c, field];
+    // A field the schema rejected in this column may be the missing one, misspelt (`valeu`): said once, by the schema.
+    const missing = (field: string) => {
+      if (!unsure(['columns', c])) fail(file, loaded.source.locate(at(field), 'key'), at(field), 'missing required field');
+    };
     if (ids.has(column.id)) problem(at('id'), `duplicate column id "${column.id}"`);
     ids.add(column.id);
+    // Without its `each` or `type`, the column would be checked as another kind of column.
+    if (unsure(at('each')) || unsure(at('type'))) return;
     if (column.each) {
       if (column.header) problem(at('header'), 'a column repeated per item (`each`) takes its header from `headerValue`, not `header`');
       if (!column.headerValue) problem(['columns', c], 'missing required field `headerValue` (the header of each repeated column, e.g. town.name)');
     } else {
-      if (!column.header) fail(file, loaded.source.locate(['columns', c, 'header'], 'key'), at('header'), 'missing required field');
+      if (!column.header) missing('header');
       if (column.headerValue) problem(at('headerValue'), '`headerValue` is only for a column repeated per item (`each`)');
     }
     const each = column.each ? collections[column.each]! : undefined;
@@ -117,7 +141,7 @@ function checkSpec(loaded: LoadedSpec, labels: Labels): void {
       if (column.value) problem(at('value'), 'a citations column lists the sources of its row: it takes no `value`');
       return;
     }
-    if (!column.value) return fail(file, loaded.source.locate(['columns', c, 'value'], 'key'), at('value'), 'missing required field');
+    if (!column.value) return missing('value');
     const scopes = rowScopes.map((scope) => scope && { ...scope, variables: new Map([...scope.variables, ...(each ? Object.entries(each.schemas) : [])]) });
     expression(at('value'), column.value, scopes, spec.rows.map((row, r) => `rows[${r}] (${row.each})`));
   });
@@ -127,6 +151,21 @@ function checkSpec(loaded: LoadedSpec, labels: Labels): void {
     else if (column.each) problem(['sort', s], `cannot sort by the repeated column "${id}"`);
   });
 }
+
+/** The columns must fit across the page at a readable width in the PDF and DOCX (XLSX and CSV take any number). */
+function checkWidth({ spec, file, source }: LoadedSpec, repeats: Repeats): void {
+  const count = spec.columns.reduce((sum, column) => sum + (column.each ? repeats[column.each] : 1), 0);
+  const fit = columnsThatFit(spec.orientation);
+  if (count <= fit) return;
+  const repeated = spec.columns.flatMap((column, c) => (column.each ? [`columns[${c}] once per ${column.each === 'towns' ? 'town' : 'stage'}`] : []));
+  const landscape = columnsThatFit('landscape');
+  const advice = spec.orientation === 'portrait' && count <= landscape ? `set \`orientation: landscape\` (${landscape} fit)` : 'split the table, or leave columns out';
+  const columns = `${count} columns${repeated.length > 0 ? ` (${repeated.join(', ')})` : ''}`;
+  fail(file, source.locate(['columns'], 'key'), ['columns'],
+    `${columns} do not fit across a ${spec.orientation} page: at most ${fit} do at a readable width (${readableColumn} characters each) in the PDF and DOCX tables; ${advice}`);
+}
+
+const startsWith = (path: FieldPath, prefix: FieldPath) => prefix.length <= path.length && prefix.every((part, i) => path[i] === part);
 
 /** The place of character `at` of an expression: on the value's line when it is written on one line. */
 function expressionPlace(lines: string[], start: Place, at: number): Place {

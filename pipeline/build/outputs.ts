@@ -4,7 +4,8 @@ import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { DiagnosticsError } from '../diagnostics.js';
 import { annexOutputs } from '../documents/annex.js';
-import { briefDocument, mapTownsOf } from '../documents/brief.js';
+import { briefDocument, mapTownsOf, unplacedOnMap } from '../documents/brief.js';
+import type { UnplacedTown } from './map-towns.js';
 import { joinLanguages } from '../documents/bilingual.js';
 import { reportDocument } from '../documents/report.js';
 import type { OutputGroup, ReportLayout } from './choices.js';
@@ -128,23 +129,33 @@ function annexTableChanges(project: Project, previous: Model | undefined): Chang
 /** Raised by an output that cannot be made because a source it needs has errors. */
 export class SkippedOutput extends Error {}
 
-/** An output that needs a broken source file: it fails with that reason, and its earlier file stays. */
-function blocked(path: string, group: Output['group'], files: string[]): Output {
-  return {
-    path, group, inputs: {},
-    produce: () => Promise.reject(new SkippedOutput(`not rebuilt: it needs ${files.join(', ')}, which ${files.length > 1 ? 'have' : 'has'} errors`)),
-  };
+/** An output that cannot be made for `reason` (a source it needs has errors): it fails, and its earlier file stays. */
+function blocked(path: string, group: Output['group'], reason: string): Output {
+  return { path, group, inputs: {}, produce: () => Promise.reject(new SkippedOutput(`not rebuilt: ${reason}`)) };
+}
+
+const needs = (files: string[]) => `it needs ${files.join(', ')}, which ${files.length > 1 ? 'have' : 'has'} errors`;
+
+/** Why a brief cannot be made while these towns, which its map would show, have no known name or position. */
+function unplacedReason(towns: UnplacedTown[]): string {
+  return towns.map(({ file, missing }) =>
+    `its locator map needs the ${missing.join(' and ')} of the town in ${file}, and neither that file (it has errors) nor an earlier build's model.json gives ${missing.length > 1 ? 'them' : 'it'}`).join('; ');
 }
 
 export function planOutputs(project: Project, sources: SourceLocators, plan: PlanOptions): Output[] {
   const outputs = plannedOutputs(project, sources, plan);
   if (project.broken.length === 0) return outputs;
   // A town's own briefs need its file; everything that covers all towns (the model, the report, the annexes)
-  // needs every town and programme file. Other towns' briefs are still built.
+  // needs every town and programme file. Other towns' briefs are still built, unless their map would lack a town.
   const briefsOfBrokenTowns = project.broken.filter((file) => /\/towns\//.test(file)).flatMap((file) =>
-    languages.map((lang) => ({ ...blocked(`briefs/${lang}/${basename(file, '.yaml')}.pdf`, 'briefs', [file]), town: basename(file, '.yaml') })));
+    languages.map((lang) => ({ ...blocked(`briefs/${lang}/${basename(file, '.yaml')}.pdf`, 'briefs', needs([file])), town: basename(file, '.yaml') })));
+  const brief = (output: Output): Output => {
+    const town = project.model.towns.find((t) => t.slug === output.town)!;
+    const unplaced = unplacedOnMap(project, town);
+    return unplaced.length > 0 ? { ...blocked(output.path, 'briefs', unplacedReason(unplaced)), town: town.slug } : output;
+  };
   return [
-    ...outputs.map((output) => (output.group === 'briefs' ? output : blocked(output.path, output.group, project.broken))),
+    ...outputs.map((output) => (output.group === 'briefs' ? brief(output) : blocked(output.path, output.group, needs(project.broken)))),
     ...briefsOfBrokenTowns,
   ];
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { VFile } from 'vfile';
 import type { Project } from '../documents/context.js';
 import { createHelpers } from '../render/helpers.js';
@@ -7,6 +7,7 @@ import { languages, loadLabels } from '../render/labels.js';
 import { compileTemplates, templateName } from '../render/templates.js';
 import type { Lang } from '../write/options.js';
 import { hashBytes, hashJson, pipelineVersion } from './fingerprint.js';
+import { placeTowns } from './map-towns.js';
 import { loadSources, type LoadResult, type Origin, type SourceLocators } from '../sources/load.js';
 import { lazyYamlLocator } from '../sources/yaml-file.js';
 import { readSourceTree } from '../sources/read.js';
@@ -14,10 +15,9 @@ import type { Model } from '../sources/model.js';
 
 export interface ProjectPaths { sources: string; templates: string }
 
-/** Reads sources, label catalogs and templates: the filesystem edge before the in-memory core. */
 /**
- * `previous` is the last good model (output/model.json): where a town file is broken, its name and position
- * still go on the other towns' maps.
+ * Reads sources, label catalogs and templates: the filesystem edge before the in-memory core. `previous` is the last
+ * good model (output/model.json): where a broken town file no longer gives its name or position, that model's do.
  */
 export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previous?: Model): { project?: Project; files: VFile[]; sources: LoadResult } {
   const sources = loadSources(paths.sources, readSourceTree(paths.sources));
@@ -42,12 +42,8 @@ export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previou
   };
   const date = buildDate(sources.model.dataset.date, env);
   const { model } = sources;
-  const brokenSlugs = new Set(sources.broken.map((path) => basename(path, '.yaml')));
-  const mapTowns = [
-    ...model.towns,
-    ...(previous?.towns ?? []).filter((t) => brokenSlugs.has(t.slug) && !model.towns.some((m) => m.slug === t.slug)),
-  ].map((t) => ({ slug: t.slug, name: t.name, coordinates: t.coordinates })).sort((a, b) => (a.slug < b.slug ? -1 : 1));
-  return { project: { model, labels, templates, helpers, origins: sources.origins, date, hashes, broken: sources.broken, mapTowns }, files, sources };
+  const { placed: mapTowns, unplaced } = placeTowns(model, sources.brokenTowns, previous);
+  return { project: { model, labels, templates, helpers, origins: sources.origins, date, hashes, broken: sources.broken, mapTowns, unplaced }, files, sources };
 }
 
 /**

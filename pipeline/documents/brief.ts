@@ -1,4 +1,5 @@
 import { VFile } from 'vfile';
+import type { UnplacedTown } from '../build/map-towns.js';
 import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawTimeline } from '../figures/timeline.js';
 import type { TownModel } from '../sources/model.js';
@@ -23,6 +24,15 @@ export function mapTownsOf(project: Project, town: TownModel): MapTown[] {
     maps.set(town.slug, shown);
   }
   return shown;
+}
+
+/**
+ * The broken towns known only in part that this brief's map would show: those near enough, and every one whose
+ * position is unknown, as it may be anywhere.
+ */
+export function unplacedOnMap(project: Project, town: TownModel): UnplacedTown[] {
+  return project.unplaced.filter(({ slug, coordinates }) =>
+    !coordinates || nearest([...project.mapTowns, { slug, coordinates }], town, mapNeighbours).some((t) => t.slug === slug));
 }
 
 /** The town and its `count` nearest, in the order of `towns`. One pass with a short sorted list: linear in towns. */

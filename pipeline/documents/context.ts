@@ -1,9 +1,10 @@
 import type { VFile } from 'vfile';
+import type { MapTown, UnplacedTown } from '../build/map-towns.js';
 import type { Helpers, RenderState } from '../render/helpers.js';
 import type { Labels } from '../render/labels.js';
 import type { Template } from '../render/templates.js';
 import type { Origin } from '../sources/load.js';
-import type { Model, TownModel } from '../sources/model.js';
+import type { Model } from '../sources/model.js';
 import type { DocumentMeta, Lang, Provenance, WriterLabels } from '../write/options.js';
 
 /** Everything a document needs, loaded once per build. */
@@ -17,8 +18,10 @@ export interface Project {
   date: Date;
   /** Town and programme files with errors, left out of the model (see LoadResult.broken). */
   broken: string[];
-  /** Every town on the locator maps: the model's, plus the last good data of a broken town file. */
-  mapTowns: Pick<TownModel, 'slug' | 'name' | 'coordinates'>[];
+  /** Every town on the locator maps: the model's, plus what is known of each broken town file (map-towns.ts). */
+  mapTowns: MapTown[];
+  /** Broken town files whose name or position is not known: no map that would show them is drawn. */
+  unplaced: UnplacedTown[];
   /** Content hashes of the non-data inputs, for each output's fingerprint. */
   hashes: {
     /** By template name (`brief`, `partials/town-facts`…). */

@@ -16,7 +16,7 @@ interface Parsed {
 
 const citationKey = (c: Citation) => (typeof c === 'string' ? c : c.key);
 
-/** Rules that span files: citation keys, stage ids and years, slugs vs file names, duplicates. */
+/** Rules that span files: citation keys, stage ids and years, slugs vs file names. */
 export function crossCheck(parsed: Parsed): CrossProblem[] {
   const problems: CrossProblem[] = [];
   const referenceIds = new Set<string>();
@@ -55,12 +55,17 @@ export function crossCheck(parsed: Parsed): CrossProblem[] {
     });
   });
 
-  const slugs = new Map<string, string>();
+  const slugs = new Set<string>();
   for (const { file, town } of parsed.towns) {
+    // Only a file whose name differs from its slug is wrong: a stray copy (ridder-copy.yaml) never breaks the file
+    // named for the slug, and as file names are unique, a slug can be repeated only by such a file.
     const expected = file.replace(/^.*\//, '').replace(/\.yaml$/, '');
-    if (town.slug !== expected) problems.push({ file, path: ['slug'], at: 'value', reason: `slug "${town.slug}" does not match the file name "${expected}.yaml"` });
-    if (slugs.has(town.slug)) problems.push({ file, path: ['slug'], at: 'value', reason: `duplicate slug "${town.slug}" (also in ${slugs.get(town.slug)})` });
-    slugs.set(town.slug, file);
+    if (town.slug !== expected) {
+      const other = parsed.towns.find((t) => t.file !== file && t.town.slug === town.slug)?.file;
+      const repeated = other ? `; ${other} has the same slug` : '';
+      problems.push({ file, path: ['slug'], at: 'value', reason: `slug "${town.slug}" does not match the file name "${expected}.yaml"${repeated}` });
+    }
+    slugs.add(town.slug);
     if (!parsed.stages) continue;
     town.events.forEach((event, index) => {
       const stage = stages.get(event.stage);

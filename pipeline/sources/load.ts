@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { crossCheck } from './cross-check.js';
 import { checkMarkdownFields } from './markdown-fields.js';
 import { type Model, toTownModel } from './model.js';
+import { townRemains, type TownRemains } from './remains.js';
 import * as schema from './schema.js';
 import { checkTranslations, currentLock, lockFileName, type TranslationLock } from './translations.js';
 import { readYaml, type YamlLocator } from './yaml-file.js';
@@ -31,6 +32,8 @@ export interface LoadResult {
    * outputs that need them fail (see pipeline/build/outputs.ts). An error anywhere else stops the build.
    */
   broken: string[];
+  /** The slug, name and coordinates that still validate in each broken town file, for the other towns' maps. */
+  brokenTowns: TownRemains[];
   /** Bilingual texts whose Spanish was never confirmed (see translations.ts). */
   unconfirmedTranslations: number;
   /** The translation lock as `confirm-translations` would write it now. */
@@ -67,6 +70,8 @@ function roleOf(relative: string): Role | undefined {
 export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
   const files: VFile[] = [];
   const sources = new Map<string, YamlLocator>();
+  // What each town file gives its neighbours' maps, should it turn out broken (its parse is not kept).
+  const remains = new Map<string, TownRemains>();
   const valid: { role: Role; file: string; data: unknown }[] = [];
   const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (inputs.length === 0) {
@@ -75,7 +80,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     file.message('no source files here: the folder is missing or empty (is --sources right?)', {
       place: { line: 1, column: 1 }, ruleId: 'missing-source-file', source: 'ek-towns',
     }).fatal = true;
-    return { files: [file], sources, origins: new WeakMap(), broken: [root], unconfirmedTranslations: 0, confirmedLock: {} };
+    return { files: [file], sources, origins: new WeakMap(), broken: [root], brokenTowns: [], unconfirmedTranslations: 0, confirmedLock: {} };
   }
 
   for (const input of sorted) {
@@ -89,6 +94,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
       continue;
     }
     const source = readYaml(file, input.bytes);
+    if (role === 'town') remains.set(input.path, townRemains(input.path, source?.data));
     if (!source) continue;
     const result = schemas[role].safeParse(source.data);
     if (result.success) {
@@ -144,7 +150,8 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
   for (const { file, data: value } of data) indexOrigins(value, file, [], origins);
   const failedFiles = files.filter((f) => f.messages.some((m) => m.fatal)).map((f) => f.path);
   const isolatable = (path: string) => inputs.some((i) => i.path === path) && /^\/(towns|programs)\/[^/]+\.yaml$/.test(path.slice(root.length));
-  if (failedFiles.some((path) => !isolatable(path))) return { files, sources, origins, broken: failedFiles, ...translations };
+  const brokenTowns = failedFiles.filter((path) => isolatable(path) && roleOf(relative(path)) === 'town').map((path) => remains.get(path) ?? townRemains(path, undefined));
+  if (failedFiles.some((path) => !isolatable(path))) return { files, sources, origins, broken: failedFiles, brokenTowns, ...translations };
   const broken = new Set(failedFiles);
   const region = one<schema.Region>('region')!;
   const dataset = one<z.infer<typeof schema.datasetFile>>('dataset')!;
@@ -156,7 +163,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     references: references!.data.references,
     programs: programs.filter((p) => !broken.has(p.file)).map((p) => p.data),
   };
-  return { model, files, sources, origins, broken: [...broken], ...translations };
+  return { model, files, sources, origins, broken: [...broken], brokenTowns, ...translations };
 }
 
 /** The file and field of each bilingual text: what the templates print, and messages about it are traced back to. */

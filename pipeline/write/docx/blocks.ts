@@ -17,11 +17,12 @@ import {
   TableRow,
   WidthType,
 } from 'docx';
-import type { Blockquote, Heading, Html, List, ListItem, Paragraph as MdParagraph, RootContent, Table as MdTable } from 'mdast';
+import type { Blockquote, Heading, Html, List, ListItem, Paragraph as MdParagraph, RootContent, Table as MdTable, TableRow as TableRowNode } from 'mdast';
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import { bookmarkName, type Context, warn, wordLanguage } from './context.js';
 import { figureImage } from './figure.js';
+import { tableCellMargins, tableCellPadding, tableCharacter, tableLine } from './geometry.js';
 import { inlines, textRun } from './inlines.js';
 import { listContinuationIndent, listReferences, orderedNumbering } from './styles.js';
 
@@ -210,14 +211,19 @@ function captionNumber(prefix: string, kind: 'figure' | 'table', number: number,
 }
 
 /**
- * A GFM table in the Report Table style; its header row repeats on every page and no row breaks across pages.
- * Columns get widths in proportion to their longest text (within limits), but each at least as wide as its longest
- * word: LibreOffice and Google Docs lay tables out from these widths alone, and Word starts from them.
+ * A GFM table in the Report Table style; its header row repeats on every page, and a row breaks across pages only if
+ * it may not fit on one below the header (Word would cut it off). Columns get widths in proportion to their longest
+ * text (within limits), but each at least as wide as its longest word: LibreOffice and Google Docs lay tables out
+ * from these widths alone, and Word starts from them.
  */
 function dataTable(node: MdTable, ctx: Context): Table {
+  const widths = columnWidths(node, Math.floor(ctx.textWidth * 20));
+  const heights = node.children.map((row) => rowHeight(row, widths));
+  const page = ctx.textHeight * 20;
   const rows = node.children.map((row, index) => new TableRow({
     tableHeader: index === 0,
-    cantSplit: true,
+    // Left out rather than written "off", as Word writes a row that may split.
+    cantSplit: heights[index]! <= (index === 0 ? page : page - heights[0]!) || undefined,
     children: row.children.map((cell, column) => {
       const align = node.align?.[column];
       const alignment = align ? cellAlignments[align] : undefined; // no `:` in the delimiter row: the style's
@@ -228,18 +234,38 @@ function dataTable(node: MdTable, ctx: Context): Table {
   return new Table({
     style: 'ReportTable',
     width: { size: 100, type: WidthType.PERCENTAGE },
-    columnWidths: columnWidths(node, Math.floor(ctx.textWidth * 20)),
+    columnWidths: widths,
     tableLook: { firstRow: true },
     rows,
   });
 }
 
 /**
- * The width of a character of table text and a cell's side margins, in twips: sized for the wider fonts a reader
- * without Roboto gets instead (DejaVu Sans in LibreOffice, ~10% wider), so that "1923" never wraps there either.
+ * A row's height in twips, on the tall side: its tallest cell, wrapped at spaces with characters as wide as the wider
+ * fallback font's (Word also breaks at hyphens, which only saves lines).
  */
-const tableCharacter = 135;
-const tableCellMargins = 240;
+function rowHeight(row: TableRowNode, widths: number[]): number {
+  const lines = row.children.map((cell, column) =>
+    lineCount(toString(cell), Math.max(1, Math.floor(((widths[column] ?? 0) - tableCellMargins) / tableCharacter))));
+  return Math.max(1, ...lines) * tableLine + tableCellPadding;
+}
+
+/** The lines `text` takes wrapped at spaces, `perLine` characters a line; a longer word is broken. */
+function lineCount(text: string, perLine: number): number {
+  let lines = 1;
+  let used = 0;
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const length = [...word].length;
+    if (used > 0 && used + 1 + length <= perLine) {
+      used += 1 + length;
+      continue;
+    }
+    if (used > 0) lines++;
+    lines += Math.ceil(length / perLine) - 1;
+    used = length % perLine || perLine;
+  }
+  return lines;
+}
 
 /** The narrowest each column can be without breaking a word, in twips. */
 function columnMinima(node: MdTable): number[] {

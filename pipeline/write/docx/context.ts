@@ -54,6 +54,8 @@ export interface Context {
   paragraphStyle?: string;
   /** Width of the text column in points (portrait or landscape), to scale figures. */
   textWidth: number;
+  /** Height of the text column in points, to tell a table row that may not fit on a page. */
+  textHeight: number;
   /** The innermost list: its numbering and level. */
   list?: { reference: string | NumberingDefinition; instance: number | undefined; level: number };
   /** In a footnote: its paragraphs never take a pending page break. */

@@ -10,7 +10,8 @@ import { type Context, type DocumentState, wordLanguage } from './context.js';
 import { deterministicParts } from './deterministic.js';
 import { Footnotes } from './footnotes.js';
 import { languageEveryRun, languageParts } from './languages.js';
-import { type Orientation, type RunningTexts, section, textWidth } from './page.js';
+import { type Orientation, textHeight, textWidth } from './geometry.js';
+import { type RunningTexts, section } from './page.js';
 import { pageNumberEstimator } from './pages.js';
 import { documentStyles, fontTableXml, numbering, tableStylesXml } from './styles.js';
 
@@ -24,7 +25,7 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
   const tocs = countTocs(tree);
   const footnotes = new Footnotes(tree, (definition, at) => {
     // A definition starts afresh (no bold, link or list of its reference) but keeps the reference's language.
-    const noteCtx: Context = { doc: at.doc, lang: at.lang, textWidth: at.textWidth, paragraphStyle: 'FootnoteText', note: true };
+    const noteCtx: Context = { doc: at.doc, lang: at.lang, textWidth: at.textWidth, textHeight: at.textHeight, paragraphStyle: 'FootnoteText', note: true };
     const paragraphs = blocks(definition.children, noteCtx) as Paragraph[]; // docx types footnote content as paragraphs
     // Word writes a space between the footnote mark and its text.
     paragraphs[0]?.addRunToFront(new TextRun({ text: ' ', language: { value: at.lang } }));
@@ -41,11 +42,11 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     // Each section starts a page: a page break pending from the end of the last one has nothing left to do.
     doc.pageBreakPending = false;
     doc.sectionBlank = true;
-    return { ...run, children: blocks(run.nodes, { doc, lang: run.lang, textWidth: textWidth(run.orientation) }) };
+    return { ...run, children: blocks(run.nodes, { doc, lang: run.lang, textWidth: textWidth(run.orientation), textHeight: textHeight(run.orientation) }) };
   }).filter((run) => run.children.length > 0); // e.g. a last `::pagebreak` alone: no empty page for it
   if (doc.tocScopes && runs.length > 0) closeTocScope(runs.at(-1)!.children, doc.tocScopes);
   const sections = runs.map((run) => section(run.children, run.orientation, run.texts));
-  footnotes.reportUnreferenced({ doc, lang, textWidth: textWidth('portrait') });
+  footnotes.reportUnreferenced({ doc, lang, textWidth: textWidth('portrait'), textHeight: textHeight('portrait') });
 
   const document = new Document({
     title: meta.title,

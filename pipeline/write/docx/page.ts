@@ -10,7 +10,7 @@ import {
   TabStopType,
   TextRun,
 } from 'docx';
-export type Orientation = 'portrait' | 'landscape';
+import { a4, margin, type Orientation, textWidthTwips } from './geometry.js';
 
 /** A running text and the Word language it is in. */
 export interface LangText {
@@ -25,19 +25,7 @@ export interface RunningTexts {
   footerNote: LangText;
 }
 
-// A4 with 2.5 cm margins, in twips (1/20 pt).
-const a4 = { width: 11906, height: 16838 };
-const margin = 1418;
 const headerDistance = 709;
-
-/** Width of the text column in points. */
-export function textWidth(orientation: Orientation): number {
-  return textWidthTwips(orientation) / 20;
-}
-
-function textWidthTwips(orientation: Orientation): number {
-  return (orientation === 'portrait' ? a4.width : a4.height) - 2 * margin;
-}
 
 /** One section: its pages, running header and footer. Each section gets its own, so every page has them. */
 export function section(children: FileChild[], orientation: Orientation, texts: RunningTexts): ISectionOptions {

@@ -39,6 +39,13 @@ export function rowHeights(table: Table, orientation: PageOrientation, widths = 
 const columnGap = 12;
 // Roboto averages about 0.56 em per character (digits exactly); bold headers are a little wider still.
 const charWidth = tableFontSize * 0.58;
+/** The narrowest a column can be without breaking a word of `characters` (points, without padding). */
+const wordWidth = (characters: number) => characters * charWidth + 2;
+
+/** How many table columns fit across the page, each wide enough for a word of `characters`. */
+export function columnsThatFit(orientation: PageOrientation, characters: number): number {
+  return Math.floor((pages[orientation].textWidth + columnGap) / (wordWidth(characters) + columnGap));
+}
 
 /**
  * Column widths (points, without padding) that always fit the text width. Given relative widths, they share it
@@ -56,7 +63,7 @@ function fitColumns(table: Table, orientation: PageOrientation, relative?: numbe
   const texts = (c: number) => table.children.map((row) => (row.children[c] ? toString(row.children[c]) : ''));
   const columns = Array.from({ length: count }, (_, c) => texts(c));
   const natural = columns.map((cells) => Math.max(...cells.map((t) => t.length)) * charWidth + 3);
-  const minimum = columns.map((cells) => Math.max(...cells.flatMap((t) => t.split(/\s+/).map((w) => w.length))) * charWidth + 2);
+  const minimum = columns.map((cells) => wordWidth(Math.max(...cells.flatMap((t) => t.split(/\s+/).map((w) => w.length)))));
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   if (relative && sum(minimum) < available) {
     // Shared in the given proportion, but no column narrower than its longest word: such a column gets that
