@@ -16,7 +16,7 @@ export function clean(outDir: string): number {
     for (let dir = dirname(full); dir.startsWith(root + sep) && readdirSync(dir).length === 0; dir = dirname(dir)) rmdirSync(dir);
   }
   if (existsSync(outDir)) {
-    for (const name of readdirSync(outDir).filter((f) => f === manifestName || f.startsWith('manifest.shard-'))) rmSync(join(outDir, name));
+    for (const name of readdirSync(outDir).filter((f) => f === manifestName || f === 'manifest.journal' || f.startsWith('manifest.shard-'))) rmSync(join(outDir, name));
   }
   process.stdout.write(`removed ${removed} outputs from ${outDir}/\n`);
   return 0;

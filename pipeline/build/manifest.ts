@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashBytes } from './fingerprint.js';
 import { writeOutput } from './output.js';
@@ -6,7 +6,8 @@ import { writeOutput } from './output.js';
 export const manifestName = 'manifest.json';
 /** A shard's own manifest (shards write disjoint outputs, side by side): `manifest.shard-2-of-4.json`. */
 export const shardManifestName = (index: number, count: number) => `manifest.shard-${index}-of-${count}.json`;
-const shardManifest = /^manifest\.shard-\d+-of-\d+\.json$/;
+/** A shard's manifest or journal (a shard stopped early may have left only its journal). */
+const shardManifest = /^manifest\.shard-\d+-of-\d+\.(json|journal)$/;
 
 /** What the build wrote: for every output, the inputs it was made from and the file as it was left. */
 export interface Manifest {
@@ -28,13 +29,29 @@ export interface OutputRecord {
 
 /** The manifest, merged with the manifests shards left beside it (a shard's records are the newer). */
 export function readManifest(outDir: string): Manifest {
-  const shards = existsSync(outDir) ? readdirSync(outDir).filter((name) => shardManifest.test(name)).sort() : [];
+  const shards = existsSync(outDir) ? [...new Set(readdirSync(outDir).filter((name) => shardManifest.test(name)).map((name) => name.replace(/\.journal$/, '.json')))].sort() : [];
   const outputs = Object.assign({}, ...[manifestName, ...shards].map((name) => readOne(join(outDir, name)).outputs)) as Manifest['outputs'];
   const { stamp } = readOne(join(outDir, manifestName));
   return { version: 1, outputs, ...(stamp && shards.length === 0 ? { stamp } : {}) };
 }
 
+/** A manifest with the records its journal holds (of a build that was stopped before it wrote the manifest). */
 function readOne(path: string): Pick<Manifest, 'outputs' | 'stamp'> {
+  const manifest = readManifestFile(path);
+  const journal = journalOf(path);
+  if (!existsSync(journal)) return manifest;
+  for (const line of readFileSync(journal, 'utf8').split('\n')) {
+    try {
+      const { path: output, record } = JSON.parse(line) as { path: string; record: OutputRecord };
+      manifest.outputs[output] = record;
+    } catch {
+      // A line cut short by a kill, or an empty one: the record before it stands.
+    }
+  }
+  return manifest;
+}
+
+function readManifestFile(path: string): Pick<Manifest, 'outputs' | 'stamp'> {
   if (!existsSync(path)) return { outputs: {} };
   try {
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
@@ -46,11 +63,23 @@ function readOne(path: string): Pick<Manifest, 'outputs' | 'stamp'> {
   return { outputs: {} };
 }
 
+/** `manifest.journal` beside `manifest.json`: records appended while a build runs, folded into the manifest at its end. */
+const journalOf = (manifestPath: string) => manifestPath.replace(/\.json$/, '.journal');
+
+/**
+ * Records one output, before its file moves into place, by appending a line to the manifest's journal: rewriting
+ * the whole manifest for each output would cost a run of many towns time and memory in the square of their number.
+ */
+export function journalRecord(outDir: string, name: string, path: string, record: OutputRecord): void {
+  appendFileSync(journalOf(join(outDir, name)), `${JSON.stringify({ path, record })}\n`);
+}
+
 /** Writes the manifest (or a shard's); the full manifest absorbs the shards' ones, which are then removed. */
 export function writeManifest(outDir: string, manifest: Manifest, name = manifestName): void {
   const sorted = Object.fromEntries(Object.entries(manifest.outputs).sort(([a], [b]) => (a < b ? -1 : 1)));
   const stamp = name === manifestName && manifest.stamp ? { stamp: manifest.stamp } : {};
   writeOutput(outDir, name, Buffer.from(`${JSON.stringify({ version: 1, ...stamp, outputs: sorted }, null, 2)}\n`));
+  rmSync(journalOf(join(outDir, name)), { force: true });
   if (name !== manifestName) return;
   for (const shard of readdirSync(outDir).filter((file) => shardManifest.test(file))) rmSync(join(outDir, shard));
 }

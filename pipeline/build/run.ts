@@ -6,7 +6,7 @@ import { inShard, type Output, type outputGroups, planOutputs, projectInputs, ty
 import { type Job, produceAll } from './pool.js';
 import { combine } from './fingerprint.js';
 import { readProvenance } from './verify.js';
-import { fileState, manifestName, readManifest, recordOf, settleMtime, shardManifestName, writeManifest } from './manifest.js';
+import { fileState, journalRecord, manifestName, readManifest, recordOf, settleMtime, shardManifestName, writeManifest } from './manifest.js';
 import { lockOutput, onInterrupt, writeOutput } from './output.js';
 import type { Project } from '../documents/context.js';
 import type { LoadResult } from '../sources/load.js';
@@ -132,8 +132,12 @@ async function buildLocked(
     // knows the file is ours (by its hash) and never takes it for a stranger's.
     const record = recordOf(outcome.bytes, inputs, provenance.inputs);
     manifest.outputs[output.path] = record;
-    delete manifest.stamp; // until this build completes, the fast no-op check must not trust the folder
-    writeManifest(options.outDir, manifest, manifestFile);
+    if (manifest.stamp) {
+      // Until this build completes, the fast no-op check must not trust the folder.
+      delete manifest.stamp;
+      writeManifest(options.outDir, manifest, manifestFile);
+    }
+    journalRecord(options.outDir, manifestFile, output.path, record);
     writeOutput(options.outDir, output.path, outcome.bytes);
     settleMtime(options.outDir, output.path, record);
     written++;
