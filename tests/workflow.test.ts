@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { combine } from '../pipeline/build/fingerprint.js';
+import { journalRecord, manifestName, readManifest, writeManifest } from '../pipeline/build/manifest.js';
 import { planOutputs, projectInputs } from '../pipeline/build/outputs.js';
 import { loadProject } from '../pipeline/build/project.js';
 import { build } from '../pipeline/build/run.js';
@@ -172,6 +173,20 @@ describe('a build killed midway', () => {
 });
 
 describe('sharded builds', () => {
+  it('reads back what a stopped build journalled, a line cut short by the kill ignored, and folds it into the manifest', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-journal-'));
+    const record = (size: number) => ({ inputHash: `h${size}`, inputs: { model: 'm' }, sha256: `s${size}`, size, mtimeMs: 0 });
+    writeManifest(out, { version: 1, stamp: 'before', outputs: { 'a.pdf': record(1) } });
+    journalRecord(out, manifestName, 'b.pdf', record(2));
+    journalRecord(out, manifestName, 'a.pdf', record(3));
+    appendFileSync(join(out, 'manifest.journal'), '{"path":"c.pdf","rec');
+    const read = readManifest(out);
+    expect(read.outputs).toEqual({ 'a.pdf': record(3), 'b.pdf': record(2) });
+    writeManifest(out, read);
+    expect(existsSync(join(out, 'manifest.journal'))).toBe(false);
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).outputs)).toEqual(['a.pdf', 'b.pdf']);
+  });
+
   it('splits the per-town outputs into disjoint shards whose manifests merge', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ek-shards-'));
     const shardBuild = (index: number) =>
