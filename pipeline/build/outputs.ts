@@ -103,6 +103,8 @@ export interface PlanOptions {
   layout: ReportLayout;
   /** The model of the previous build, for the change report. */
   previous?: Model;
+  /** Leave out the annex outputs, whose planning evaluates the tables: a worker making a brief or the report. */
+  withoutAnnex?: boolean;
 }
 
 export interface Shard { index: number; count: number }
@@ -204,7 +206,7 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
       }),
     });
   }
-  outputs.push(...annexOutputs(project, sources, traced));
+  if (!plan.withoutAnnex) outputs.push(...annexOutputs(project, sources, traced));
 
   // Rebuilt only when the model changes, so a no-op build leaves them alone; they compare with the model
   // of the build before.

@@ -3,7 +3,7 @@ import type { Provenance } from '../write/options.js';
 import type { ReportLayout } from './choices.js';
 import type { Output } from './outputs.js';
 import { internalError, type Outcome, produceOutcome } from './produce.js';
-import type { ProjectPaths, SharedProject } from './project.js';
+import type { JobData, ProjectPaths, SharedProject } from './project.js';
 
 /** What a worker needs to plan the same outputs as the main thread. */
 export interface WorkerData {
@@ -11,10 +11,15 @@ export interface WorkerData {
   project: SharedProject;
   layout: ReportLayout;
 }
-export interface WorkerRequest { path: string; provenance: Provenance }
+export interface WorkerRequest { path: string; provenance: Provenance; job: JobData }
 export type WorkerReply = { ready: true } | { outcome: Outcome };
 
-export interface Job { output: Output; provenance: Provenance }
+export interface Job {
+  output: Output;
+  provenance: Provenance;
+  /** What a worker needs of the model to make it (see project.ts jobData), asked for only when one does. */
+  data: () => JobData;
+}
 
 /**
  * Makes the outputs on `threads` worker threads, or on this one when that is 1 or there are fewer than two weighed
@@ -50,19 +55,30 @@ export async function* produceAll(jobs: readonly Job[], threads: number, workerD
 
 type Queued = { job: Job; index: number };
 
+/**
+ * A bound on each worker's heap. Left alone, V8 lets a heap grow to several times what it holds before it collects,
+ * and a PDF or DOCX leaves much behind; bounded, it collects sooner, so a long run's memory stays near what it uses.
+ * Generous for a brief or the report of the eight towns; an output that needs more is made on the main thread.
+ */
+const workerHeap = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+
 /** A worker that takes jobs from `take` while there are any, then stops. */
 function startWorker(workerData: WorkerData, take: () => Queued | undefined, settle: ((outcome: Outcome) => void)[]): void {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData, resourceLimits: workerHeap });
   let current: Queued | undefined;
   const feed = () => {
     current = take();
-    if (current) worker.postMessage({ path: current.job.output.path, provenance: current.job.provenance } satisfies WorkerRequest);
+    if (current) worker.postMessage({ path: current.job.output.path, provenance: current.job.provenance, job: current.job.data() } satisfies WorkerRequest);
     else void worker.terminate();
   };
-  // A worker that dies fails the output it was making; the other threads make the rest.
+  // A worker that dies fails the output it was making; the other threads make the rest. One that ran out of its
+  // heap hands the output to this thread, which has no such bound.
   const died = (reason: unknown) => {
-    if (current) settle[current.index]!({ kind: 'failed', text: internalError(current.job.output.path, reason) });
+    const dying = current;
     current = undefined;
+    if (!dying) return;
+    if ((reason as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') void produceOutcome(dying.job.output, dying.job.provenance).then(settle[dying.index]);
+    else settle[dying.index]!({ kind: 'failed', text: internalError(dying.job.output.path, reason) });
   };
   worker.on('message', (reply: WorkerReply) => {
     if ('outcome' in reply && current) settle[current.index]!(reply.outcome);

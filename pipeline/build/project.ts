@@ -48,30 +48,53 @@ export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previou
 
 /**
  * A loaded project as it can be handed to a worker thread (pool.ts): plain data, with the origin of each bilingual
- * text as a list (a WeakMap cannot be copied; the list's objects are the model's own once copied with it).
+ * text as a list (a WeakMap cannot be copied; the list's objects are the model's own once copied with it). Its model
+ * has no towns and no programmes: each job brings those it reads (jobData), so a worker holds one town at a time
+ * for a brief, not a thousand.
  */
 export type SharedProject = Omit<Project, 'labels' | 'templates' | 'helpers' | 'origins'> & { origins: [object, Origin][]; sourcePaths: string[] };
 
+/** The towns and programmes a job reads, with their texts' origins. */
+export interface JobData {
+  towns: Model['towns'];
+  programs: Model['programs'];
+  origins: [object, Origin][];
+}
+
 export function shareProject(project: Project, sources: SourceLocators): SharedProject {
-  const { labels, templates, helpers, origins, ...data } = project;
+  const { labels, templates, helpers, origins, model, ...data } = project;
+  const slim = { ...model, towns: [], programs: [] };
+  return { ...data, model: slim, origins: originsIn(slim, origins), sourcePaths: [...sources.sources.keys()] };
+}
+
+/** What a job needs besides the shared project: its own town for a per-town output, else every town and programme. */
+export function jobData(project: Project, town: string | undefined): JobData {
+  const { model } = project;
+  const towns = town === undefined ? model.towns : model.towns.filter((t) => t.slug === town);
+  const programs = town === undefined ? model.programs : [];
+  return { towns, programs, origins: originsIn({ towns, programs }, project.origins) };
+}
+
+function originsIn(value: unknown, origins: WeakMap<object, Origin>): [object, Origin][] {
   const list: [object, Origin][] = [];
-  const walk = (value: unknown): void => {
-    if (!value || typeof value !== 'object') return;
-    const origin = origins.get(value);
-    if (origin) list.push([value, origin]);
-    else for (const child of Object.values(value)) walk(child);
+  const walk = (item: unknown): void => {
+    if (!item || typeof item !== 'object') return;
+    const origin = origins.get(item);
+    if (origin) list.push([item, origin]);
+    else for (const child of Object.values(item)) walk(child);
   };
-  walk(project.model);
-  return { ...data, origins: list, sourcePaths: [...sources.sources.keys()] };
+  walk(value);
+  return list;
 }
 
 /**
- * The project again from what the main thread loaded: the model as validated there (no YAML is read again), the
- * labels and templates compiled afresh (functions do not cross threads). A message placed in a source file reads
- * that file when it is needed.
+ * The project again from what the main thread loaded, for one job at a time (`projectFor`): the model as validated
+ * there (no YAML is read again) with the job's towns and programmes, the labels and templates compiled afresh
+ * (functions do not cross threads). A message placed in a source file reads that file when it is needed.
  */
-export function unshareProject(paths: ProjectPaths, shared: SharedProject): { project?: Project; sources: SourceLocators } {
+export function unshareProject(paths: ProjectPaths, shared: SharedProject): { projectFor?: (job: JobData) => Project; sources: SourceLocators } {
   const { origins: list, sourcePaths, ...data } = shared;
+  // Each job's texts are added as it comes; an entry goes with its text once the job is done.
   const origins = new WeakMap(list);
   const sources = { sources: new Map(sourcePaths.map((path) => [path, lazyYamlLocator(path, () => readFileSync(path, 'utf8'))])) };
   const { labels } = loadLabels(readCatalogs(paths));
@@ -79,7 +102,11 @@ export function unshareProject(paths: ProjectPaths, shared: SharedProject): { pr
   const helpers = createHelpers(data.model.references, labels, origins);
   const templateFiles = readSourceTree(paths.templates).filter((f) => f.path.endsWith('.hbs'));
   const { templates } = compileTemplates(paths.templates, templateFiles, helpers, labels);
-  return { project: { ...data, labels, templates, helpers, origins }, sources };
+  const projectFor = (job: JobData): Project => {
+    for (const [text, origin] of job.origins) origins.set(text, origin);
+    return { ...data, model: { ...data.model, towns: job.towns, programs: job.programs }, labels, templates, helpers, origins };
+  };
+  return { projectFor, sources };
 }
 
 function readCatalogs(paths: ProjectPaths): Parameters<typeof loadLabels>[0] {

@@ -10,7 +10,7 @@ import { fileState, journalRecord, manifestName, readManifest, recordOf, settleM
 import { lockOutput, onInterrupt, writeOutput } from './output.js';
 import type { Project } from '../documents/context.js';
 import type { LoadResult } from '../sources/load.js';
-import { loadProject, type ProjectPaths, shareProject } from './project.js';
+import { jobData, loadProject, type ProjectPaths, shareProject } from './project.js';
 import type { ReportLayout } from './choices.js';
 
 /** The last good model, if an earlier build wrote one: the fallback for a broken town on the maps. */
@@ -108,7 +108,7 @@ async function buildLocked(
     if (state === 'foreign' && readProvenance(join(options.outDir, output.path))?.output === output.path) state = 'changed';
     if (state === 'as-recorded' && record?.inputHash === inputHash) continue;
     if (state === 'foreign') failed.push({ output, reason: 'a file the pipeline did not write is in the way; move or delete it' });
-    else jobs.push({ output, inputs, provenance: { output: output.path, inputs: inputHash } });
+    else jobs.push({ output, inputs, provenance: { output: output.path, inputs: inputHash }, data: () => jobData(project, output.town) });
   }
   const outcomes = produceAll(jobs, options.jobs ?? 1, () => ({ paths: options.paths, project: shareProject(project, sources), layout: options.layout }));
   let written = 0;
