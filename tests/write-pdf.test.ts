@@ -153,6 +153,21 @@ describe('PDF writer', () => {
     expect(Buffer.from(again).equals(Buffer.from(sampleBytes))).toBe(true);
   });
 
+  it('gives each of several ::toc the headings from it to the next, with their pages, as the DOCX writer scopes them', async () => {
+    const { tree, options } = prepare([
+      '# Before', '::toc', '::pagebreak',
+      '# Part one', '## One A', 'Text.', '::pagebreak',
+      '::toc', '::pagebreak',
+      '# Part two', '## Two A', 'Text.',
+    ].join('\n\n'));
+    const pages = run('pdftotext', ['-layout', '-enc', 'UTF-8', save(await writePdf(tree, options), 'two-tocs.pdf'), '-']).split('\f');
+    const entries = (page: string) => [...page.matchAll(/^ *(.+?) {2,}(\d+)$/gm)].map(([, title, number]) => `${title} ${number}`);
+    expect(entries(pages[0]!)).toEqual(['Part one 2', 'One A 2']);
+    expect(entries(pages[2]!)).toEqual(['Part two 4', 'Two A 4']);
+    // Headings before the first TOC are in no TOC's range.
+    expect(pages.join('').match(/Before/g)).toHaveLength(1);
+  });
+
   it('fails with a located error on a character Roboto cannot draw', async () => {
     const { tree, options } = prepare('# Title\n\nHello 🙂 and 漢.\n');
     const message = await errorsOf(writePdf(tree, options));
