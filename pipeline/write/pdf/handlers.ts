@@ -266,11 +266,13 @@ const handlers = {
     return [];
   },
 
-  'leafDirective:toc': (_node: LeafDirective, ctx: Context) => {
+  // The title is the directive's label (`::toc[Índice]`), else the writer's label, as in DOCX.
+  'leafDirective:toc': (node: LeafDirective, ctx: Context) => {
     const scopes = ctx.tocScopes;
     if (scopes) scopes.current = `_toc-${++scopes.count}`;
+    const title = toString(node).trim() ? inlines(node.children, ctx, {}) : ctx.options.labels.contents;
     return [{
-      toc: { ...(scopes ? { id: scopes.current } : {}), title: { text: ctx.options.labels.contents, style: 'tocTitle' } },
+      toc: { ...(scopes ? { id: scopes.current } : {}), title: { text: title, style: 'tocTitle' } },
       margin: [0, 0, 0, 16],
     }];
   },
