@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { VFile } from 'vfile';
-import type { Project } from '../documents/context.js';
+import { VFile } from 'vfile';
+import { documentTemplates, type Project } from '../documents/context.js';
 import { createHelpers } from '../render/helpers.js';
 import { languages, loadLabels } from '../render/labels.js';
 import { compileTemplates, templateName } from '../render/templates.js';
 import type { Lang } from '../write/options.js';
 import { hashBytes, hashJson, pipelineVersion } from './fingerprint.js';
-import { loadSources, type LoadResult } from '../sources/load.js';
+import { loadSources, type LoadResult, type SourceFile } from '../sources/load.js';
 import { readSourceTree } from '../sources/read.js';
 import type { Model } from '../sources/model.js';
 
@@ -21,16 +21,18 @@ export interface ProjectPaths { sources: string; templates: string }
 export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previous?: Model): { project?: Project; files: VFile[]; sources: LoadResult } {
   const sources = loadSources(paths.sources, readSourceTree(paths.sources));
   const files = [...sources.files];
-  const catalogPath = (lang: string) => join(paths.templates, 'i18n', `${lang}.yaml`);
+  const templateTree = readSourceTree(paths.templates);
+  const missing = missingTemplateFiles(paths.templates, templateTree);
+  files.push(...missing);
+  if (missing.length > 0) return { files, sources };
   const catalogs = Object.fromEntries(
-    languages.map((lang) => [lang, { path: catalogPath(lang), bytes: existsSync(catalogPath(lang)) ? readFileSync(catalogPath(lang)) : new Uint8Array() }]),
+    languages.map((lang): [Lang, SourceFile] => [lang, { path: catalogPath(paths.templates, lang), bytes: readFileSync(catalogPath(paths.templates, lang)) }]),
   ) as Parameters<typeof loadLabels>[0];
   const { labels, files: labelFiles } = loadLabels(catalogs);
   files.push(...labelFiles);
   if (!sources.model || !labels) return { files, sources };
 
   const helpers = createHelpers(sources.model.references, labels, sources.origins);
-  const templateTree = readSourceTree(paths.templates);
   const templateFiles = templateTree.filter((f) => f.path.endsWith('.hbs'));
   const { templates, files: templateMessages } = compileTemplates(paths.templates, templateFiles, helpers, labels);
   files.push(...templateMessages);
@@ -50,6 +52,25 @@ export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previou
     ...(previous?.towns ?? []).filter((t) => brokenSlugs.has(t.slug) && !model.towns.some((m) => m.slug === t.slug)),
   ].map((t) => ({ slug: t.slug, name: t.name, coordinates: t.coordinates })).sort((a, b) => (a.slug < b.slug ? -1 : 1));
   return { project: { model, labels, templates, helpers, origins: sources.origins, date, hashes, broken: sources.broken, mapTowns }, files, sources };
+}
+
+const catalogPath = (root: string, lang: Lang) => join(root, 'i18n', `${lang}.yaml`);
+
+/**
+ * What the templates folder must hold, said before anything in it is read: one message for a folder that is missing
+ * or empty (most likely a wrong --templates, as for --sources), else one per missing label catalog or document template.
+ */
+function missingTemplateFiles(root: string, tree: SourceFile[]): VFile[] {
+  const missing = (path: string, reason: string) => {
+    const file = new VFile({ path });
+    file.message(reason, { place: { line: 1, column: 1 }, ruleId: 'missing-template-file', source: 'ek-towns' }).fatal = true;
+    return file;
+  };
+  if (tree.length === 0) return [missing(root, 'no templates here: the folder is missing or empty (is --templates right?)')];
+  return [
+    ...languages.map((lang) => catalogPath(root, lang)).filter((path) => !existsSync(path)).map((path) => missing(path, 'required label catalog is missing')),
+    ...documentTemplates.map((name) => join(root, `${name}.md.hbs`)).filter((path) => !existsSync(path)).map((path) => missing(path, 'required template is missing')),
+  ];
 }
 
 /** SOURCE_DATE_EPOCH (seconds) when set, as reproducible-builds.org defines it; else the data's release date. */
