@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { type OutputGroup, outputGroups, type ReportLayout, reportLayouts } from './build/choices.js';
+import { outputFolderProblem } from './build/output.js';
 import { buildStamp, upToDate } from './build/stamp.js';
 
 // Only what every command needs is imported here; each command loads its own modules, so that a build with
@@ -60,6 +61,11 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return (process.stdout.write(usage), 0);
   if (values.version) return (process.stdout.write('ek-towns 0.1.0\n'), 0);
   const [command, ...rest] = positionals;
+  const outProblem = command && ['build', 'watch', 'verify', 'clean'].includes(command) ? outputFolderProblem(values.out) : undefined;
+  if (outProblem) {
+    process.stderr.write(`ek-towns: ${outProblem}\n`);
+    return 2;
+  }
   if (command === 'verify' && rest.length > 0) return verify(rest, values);
   if (command === 'clean' && rest.length === 0) return (await import('./build/clean.js')).clean(values.out);
   if (command === 'confirm-translations' && rest.length === 0) return confirmTranslations(values.sources);
