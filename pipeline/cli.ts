@@ -10,7 +10,8 @@ import { buildStamp, upToDate } from './build/stamp.js';
 const usage = `ek-towns — briefs, a bilingual report and annex tables on the small towns of East Kazakhstan (1925–1953)
 
 Usage:
-  ek-towns check [options]          validate sources, label catalogs and templates
+  ek-towns check [options]          validate sources, label catalogs, templates and annex specs, and render every
+                                    document's Markdown (writes nothing)
   ek-towns build [options]          validate, then write the outputs whose inputs changed under --out
   ek-towns watch [options]          build, then rebuild whenever a source or template is saved (Ctrl-C stops)
   ek-towns verify FILE…             tell whether PDF/DOCX/XLSX files match the current sources
@@ -85,24 +86,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const paths = { sources: values.sources, templates: values.templates };
-  if (command === 'check') {
-    const { loadProject } = await import('./build/project.js');
-    const { formatMessage } = await import('./diagnostics.js');
-    const { loadAnnexTables } = await import('./annex/index.js');
-    const { project, files, sources: loadedSources } = loadProject(paths, process.env);
-    for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
-    if (!project || project.broken.length > 0) return 1;
-    const { model } = project;
-    const annex = loadAnnexTables(paths.templates, model, project.labels);
-    for (const message of annex.files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
-    if (!annex.tables) return 1;
-    const { unconfirmedTranslations } = loadedSources;
-    if (unconfirmedTranslations > 0) {
-      process.stdout.write(`note: ${unconfirmedTranslations} Spanish texts are not yet confirmed; after review, run \`ek-towns confirm-translations\`\n`);
-    }
-    process.stdout.write(`ok: ${model.towns.length} towns, ${model.stages.length} stages, ${model.references.length} references, ${model.programs.length} programme files (data ${model.dataset.version})\n`);
-    return 0;
-  }
+  if (command === 'check') return (await import('./build/check.js')).check(paths, process.env);
   const layout = values.layout as ReportLayout;
   const shardMatch = values.shard === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(values.shard);
   const shard = shardMatch ? { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } : undefined;
