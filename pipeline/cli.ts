@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type OutputGroup, outputGroups, type ReportLayout, reportLayouts } from './build/choices.js';
+import { outputFolderProblem } from './build/output.js';
 import { buildStamp, upToDate } from './build/stamp.js';
 
 // Only what every command needs is imported here; each command loads its own modules, so that a build with
@@ -10,7 +11,8 @@ import { buildStamp, upToDate } from './build/stamp.js';
 const usage = `ek-towns — briefs, a bilingual report and annex tables on the small towns of East Kazakhstan (1925–1953)
 
 Usage:
-  ek-towns check [options]          validate sources, label catalogs and templates
+  ek-towns check [options]          validate sources, label catalogs, templates and annex specs, and render every
+                                    document's Markdown (writes nothing)
   ek-towns build [options]          validate, then write the outputs whose inputs changed under --out
   ek-towns watch [options]          build, then rebuild whenever a source or template is saved (Ctrl-C stops)
   ek-towns verify FILE…             tell whether PDF/DOCX/XLSX files match the current sources
@@ -63,6 +65,11 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return (process.stdout.write(usage), 0);
   if (values.version) return (process.stdout.write('ek-towns 0.1.0\n'), 0);
   const [command, ...rest] = positionals;
+  const outProblem = command && ['build', 'watch', 'verify', 'clean'].includes(command) ? outputFolderProblem(values.out) : undefined;
+  if (outProblem) {
+    process.stderr.write(`ek-towns: ${outProblem}\n`);
+    return 2;
+  }
   if (command === 'verify' && rest.length > 0) return verify(rest, values);
   if (command === 'clean' && rest.length === 0) return (await import('./build/clean.js')).clean(values.out);
   if (command === 'confirm-translations' && rest.length === 0) return confirmTranslations(values.sources);
@@ -82,24 +89,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const paths = { sources: values.sources, templates: values.templates };
-  if (command === 'check') {
-    const { loadProject } = await import('./build/project.js');
-    const { formatMessage } = await import('./diagnostics.js');
-    const { loadAnnexTables } = await import('./annex/index.js');
-    const { project, files, sources: loadedSources } = loadProject(paths, process.env);
-    for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
-    if (!project || project.broken.length > 0) return 1;
-    const { model } = project;
-    const annex = loadAnnexTables(paths.templates, model, project.labels);
-    for (const message of annex.files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
-    if (!annex.tables) return 1;
-    const { unconfirmedTranslations } = loadedSources;
-    if (unconfirmedTranslations > 0) {
-      process.stdout.write(`note: ${unconfirmedTranslations} Spanish texts are not yet confirmed; after review, run \`ek-towns confirm-translations\`\n`);
-    }
-    process.stdout.write(`ok: ${model.towns.length} towns, ${model.stages.length} stages, ${model.references.length} references, ${model.programs.length} programme files (data ${model.dataset.version})\n`);
-    return 0;
-  }
+  if (command === 'check') return (await import('./build/check.js')).check(paths, process.env);
   const layout = values.layout as ReportLayout;
   const shardMatch = values.shard === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(values.shard);
   const shard = shardMatch ? { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } : undefined;

@@ -106,10 +106,21 @@ describe('templates', () => {
 
   it('locates a Handlebars syntax error in the template', () => {
     expect(compile('# Title\n\n{{#each towns}}\n- {{text name}}\n').messages).toEqual([
-      'templates/x.md.hbs:4:16 error: template syntax: the template ends inside a block: a {{#…}} is missing its {{/…}}',
+      'templates/x.md.hbs:3:1 error: template syntax: the block {{#each}} is never closed: a {{/each}} is missing',
     ]);
     expect(compile('# Title\nName: {{text "a}}\n').messages).toEqual(['templates/x.md.hbs:2:9 error: template syntax: unexpected "\"" inside {{…}}']);
     expect(compile('a {{#if x}}b{{/each}}').messages).toEqual(["templates/x.md.hbs:1:6 error: template syntax: if doesn't match each"]);
+  });
+
+  it('places a block left open at its opening tag: the innermost one, as Handlebars counts blocks', () => {
+    const place = (source: string) => compile(source).messages;
+    // The inner {{#each}} is closed; the {{#if}} around it is not.
+    expect(place('a {{#if x}}\n{{#each y}}{{/each}}\n')).toEqual(['templates/x.md.hbs:1:3 error: template syntax: the block {{#if}} is never closed: a {{/if}} is missing']);
+    expect(place('{{#each a}}\n  {{~#if b~}}\n{{else}}\n')).toEqual(['templates/x.md.hbs:2:3 error: template syntax: the block {{#if}} is never closed: a {{/if}} is missing']);
+    expect(place('{{^unless a}}x')).toEqual(['templates/x.md.hbs:1:1 error: template syntax: the block {{^unless}} is never closed: a {{/unless}} is missing']);
+    expect(place('{{#> layout}}x')).toEqual(['templates/x.md.hbs:1:1 error: template syntax: the block {{#> layout}} is never closed: a {{/layout}} is missing']);
+    // Blocks inside a comment or after an escaped \\{{ are text, not blocks.
+    expect(place('{{!-- {{#each a}} --}}\\{{#each b}} {{#with c}}')).toEqual(['templates/x.md.hbs:1:36 error: template syntax: the block {{#with}} is never closed: a {{/with}} is missing']);
   });
 
   it('locates a reference to a missing field at the helper call', () => {

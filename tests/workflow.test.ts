@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { combine } from '../pipeline/build/fingerprint.js';
 import { journalRecord, manifestName, readManifest, writeManifest } from '../pipeline/build/manifest.js';
+import { outputFolderProblem } from '../pipeline/build/output.js';
 import { planOutputs, projectInputs } from '../pipeline/build/outputs.js';
 import { loadProject } from '../pipeline/build/project.js';
 import { build } from '../pipeline/build/run.js';
@@ -137,6 +138,17 @@ describe('the editor’s workflow', () => {
     const result = await quietBuild('sources', out);
     expect(result.code).toBe(1);
     expect(result.summary).toBe(`another build (process ${process.ppid}) is writing to ${out}/; wait for it to finish, or stop it`);
+  });
+
+  it('tells when the output folder, or a folder above it, is a file; a folder still to be made is fine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ek-out-'));
+    writeFileSync(join(dir, 'notes'), 'mine');
+    expect(outputFolderProblem(join(dir, 'notes'))).toBe(`--out "${join(dir, 'notes')}" is a file, not a folder; name a folder for the outputs (it is made if missing)`);
+    expect(outputFolderProblem(`${join(dir, 'notes')}/`)).toBe(`--out "${join(dir, 'notes')}/" is a file, not a folder; name a folder for the outputs (it is made if missing)`);
+    expect(outputFolderProblem(join(dir, 'notes', 'output'))).toBe(`--out "${join(dir, 'notes', 'output')}" cannot be made: "${join(dir, 'notes')}" is a file, not a folder`);
+    expect(outputFolderProblem(join(dir, 'new', 'output'))).toBeUndefined();
+    expect(outputFolderProblem(dir)).toBeUndefined();
+    expect(readFileSync(join(dir, 'notes'), 'utf8')).toBe('mine');
   });
 
   it('never overwrites a file it did not write', async () => {

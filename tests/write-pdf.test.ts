@@ -153,6 +153,25 @@ describe('PDF writer', () => {
     expect(Buffer.from(again).equals(Buffer.from(sampleBytes))).toBe(true);
   });
 
+  it('gives each of several ::toc the headings from it to the next, with their pages, and its label as title, as DOCX does', async () => {
+    const { tree, options } = prepare([
+      '# Before', '::toc', '::pagebreak',
+      '# Part one', '## One A', 'Text.', '::pagebreak',
+      '::toc[Second *part*]', '::pagebreak',
+      '# Part two', '## Two A', 'Text.',
+    ].join('\n\n'));
+    const pages = run('pdftotext', ['-layout', '-enc', 'UTF-8', save(await writePdf(tree, options), 'two-tocs.pdf'), '-']).split('\f');
+    const entries = (page: string) => [...page.matchAll(/^ *(.+?) {2,}(\d+)$/gm)].map(([, title, number]) => `${title} ${number}`);
+    expect(entries(pages[0]!)).toEqual(['Part one 2', 'One A 2']);
+    expect(entries(pages[2]!)).toEqual(['Part two 4', 'Two A 4']);
+    // A label is the TOC's title; without one, the writer's.
+    expect(pages[0]).toContain('Contents');
+    expect(pages[2]).toContain('Second part');
+    expect(pages[2]).not.toContain('Contents');
+    // Headings before the first TOC are in no TOC's range.
+    expect(pages.join('').match(/Before/g)).toHaveLength(1);
+  });
+
   it('fails with a located error on a character Roboto cannot draw', async () => {
     const { tree, options } = prepare('# Title\n\nHello 🙂 and 漢.\n');
     const message = await errorsOf(writePdf(tree, options));

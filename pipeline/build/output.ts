@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, type Stats, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 /** The temp file being written right now, so a signal handler can remove it. */
@@ -18,6 +18,32 @@ export function writeOutput(outDir: string, path: string, bytes: Uint8Array): vo
   } finally {
     rmSync(temp, { force: true });
     pendingTemp = undefined;
+  }
+}
+
+/**
+ * Why `outDir` cannot be the output folder, if it cannot: it, or a folder above it, is a file. Said before anything
+ * is read or written, so that the file is left alone.
+ */
+export function outputFolderProblem(outDir: string): string | undefined {
+  const target = resolve(outDir);
+  for (let path = target; ; path = dirname(path)) {
+    const stat = statOrNothing(path);
+    if (stat && !stat.isDirectory()) {
+      return path === target
+        ? `--out "${outDir}" is a file, not a folder; name a folder for the outputs (it is made if missing)`
+        : `--out "${outDir}" cannot be made: "${path}" is a file, not a folder`;
+    }
+    if (stat || dirname(path) === path) return undefined;
+  }
+}
+
+/** A path below a file fails with ENOTDIR, not ENOENT: either way, nothing is there. */
+function statOrNothing(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VFile } from 'vfile';
-import type { Project } from '../documents/context.js';
+import { VFile } from 'vfile';
+import { documentTemplates, type Project } from '../documents/context.js';
 import { createHelpers } from '../render/helpers.js';
 import { languages, loadLabels } from '../render/labels.js';
 import { compileTemplates, templateName } from '../render/templates.js';
 import type { Lang } from '../write/options.js';
 import { hashBytes, hashJson, pipelineVersion } from './fingerprint.js';
 import { placeTowns } from './map-towns.js';
-import { loadSources, type LoadResult, type Origin, type SourceLocators } from '../sources/load.js';
+import { loadSources, type LoadResult, type Origin, type SourceFile, type SourceLocators } from '../sources/load.js';
 import { lazyYamlLocator } from '../sources/yaml-file.js';
 import { readSourceTree } from '../sources/read.js';
 import type { Model } from '../sources/model.js';
@@ -22,13 +22,16 @@ export interface ProjectPaths { sources: string; templates: string }
 export function loadProject(paths: ProjectPaths, env: NodeJS.ProcessEnv, previous?: Model): { project?: Project; files: VFile[]; sources: LoadResult } {
   const sources = loadSources(paths.sources, readSourceTree(paths.sources));
   const files = [...sources.files];
+  const templateTree = readSourceTree(paths.templates);
+  const missing = missingTemplateFiles(paths.templates, templateTree);
+  files.push(...missing);
+  if (missing.length > 0) return { files, sources };
   const catalogs = readCatalogs(paths);
   const { labels, files: labelFiles } = loadLabels(catalogs);
   files.push(...labelFiles);
   if (!sources.model || !labels) return { files, sources };
 
   const helpers = createHelpers(sources.model.references, labels, sources.origins);
-  const templateTree = readSourceTree(paths.templates);
   const templateFiles = templateTree.filter((f) => f.path.endsWith('.hbs'));
   const { templates, files: templateMessages } = compileTemplates(paths.templates, templateFiles, helpers, labels);
   files.push(...templateMessages);
@@ -110,10 +113,28 @@ export function unshareProject(paths: ProjectPaths, shared: SharedProject): { pr
 }
 
 function readCatalogs(paths: ProjectPaths): Parameters<typeof loadLabels>[0] {
-  const catalogPath = (lang: string) => join(paths.templates, 'i18n', `${lang}.yaml`);
   return Object.fromEntries(
-    languages.map((lang) => [lang, { path: catalogPath(lang), bytes: existsSync(catalogPath(lang)) ? readFileSync(catalogPath(lang)) : new Uint8Array() }]),
+    languages.map((lang): [Lang, SourceFile] => [lang, { path: catalogPath(paths.templates, lang), bytes: readFileSync(catalogPath(paths.templates, lang)) }]),
   ) as Parameters<typeof loadLabels>[0];
+}
+
+const catalogPath = (root: string, lang: Lang) => join(root, 'i18n', `${lang}.yaml`);
+
+/**
+ * What the templates folder must hold, said before anything in it is read: one message for a folder that is missing
+ * or empty (most likely a wrong --templates, as for --sources), else one per missing label catalog or document template.
+ */
+function missingTemplateFiles(root: string, tree: SourceFile[]): VFile[] {
+  const missing = (path: string, reason: string) => {
+    const file = new VFile({ path });
+    file.message(reason, { place: { line: 1, column: 1 }, ruleId: 'missing-template-file', source: 'ek-towns' }).fatal = true;
+    return file;
+  };
+  if (tree.length === 0) return [missing(root, 'no templates here: the folder is missing or empty (is --templates right?)')];
+  return [
+    ...languages.map((lang) => catalogPath(root, lang)).filter((path) => !existsSync(path)).map((path) => missing(path, 'required label catalog is missing')),
+    ...documentTemplates.map((name) => join(root, `${name}.md.hbs`)).filter((path) => !existsSync(path)).map((path) => missing(path, 'required template is missing')),
+  ];
 }
 
 /** SOURCE_DATE_EPOCH (seconds) when set, as reproducible-builds.org defines it; else the data's release date. */

@@ -88,10 +88,16 @@ export function briefFigures(project: Project, town: TownModel, lang: Lang): Rec
   return { timeline, map };
 }
 
-/** Markdown and writer options of one brief; the caller parses and writes it. */
-export function briefDocument(project: Project, town: TownModel, lang: Lang, provenance?: Provenance) {
+/** One brief's Markdown alone, without its figures (what `check` renders). */
+export function briefMarkdown(project: Project, town: TownModel, lang: Lang) {
   const file = new VFile({ path: `templates/brief.md.hbs#${town.slug}.${lang}` });
   const state = renderMarkdown(project, 'brief', lang, briefContext(project, town), file);
+  return { file, state };
+}
+
+/** Markdown and writer options of one brief; the caller parses and writes it. */
+export function briefDocument(project: Project, town: TownModel, lang: Lang, provenance?: Provenance) {
+  const { file, state } = briefMarkdown(project, town, lang);
   const name = town.name[lang];
   const options: WriteOptions = {
     meta: documentMeta(project, lang, 'brief', { town: name }, provenance),

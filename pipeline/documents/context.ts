@@ -7,6 +7,9 @@ import type { Origin } from '../sources/load.js';
 import type { Model } from '../sources/model.js';
 import type { DocumentMeta, Lang, Provenance, WriterLabels } from '../write/options.js';
 
+/** The templates the documents are rendered from, `<templates>/<name>.md.hbs`; a project without one does not load. */
+export const documentTemplates = ['brief', 'report', 'annex', 'index'] as const;
+
 /** Everything a document needs, loaded once per build. */
 export interface Project {
   model: Model;

@@ -38,10 +38,16 @@ export function reportFigures(project: Project, lang: Lang) {
   };
 }
 
-/** The report in one language: Markdown plus writer options. */
-export function reportDocument(project: Project, lang: Lang, provenance?: Provenance) {
+/** The report's Markdown in one language alone, without its figures (what `check` renders). */
+export function reportMarkdown(project: Project, lang: Lang) {
   const file = new VFile({ path: `templates/report.md.hbs#${lang}` });
   const state = renderMarkdown(project, 'report', lang, reportContext(project, lang), file);
+  return { file, state };
+}
+
+/** The report in one language: Markdown plus writer options. */
+export function reportDocument(project: Project, lang: Lang, provenance?: Provenance) {
+  const { file, state } = reportMarkdown(project, lang);
   const options: WriteOptions = {
     meta: documentMeta(project, lang, 'report', {}, provenance),
     labels: writerLabels(project, lang, label(project, lang, 'report.title')),

@@ -28,6 +28,9 @@
  * ordinary `link` nodes to `#id`.
  * Writers turn every heading id, figure/table id and anchor into a bookmark, and `#id` links into internal links.
  */
+import type { Root } from 'mdast';
+import { visit } from 'unist-util-visit';
+
 export const leafDirectives = ['pagebreak', 'toc', 'figure', 'listof'] as const;
 export const containerDirectives = ['titlepage', 'table', 'callout', 'facts', 'landscape', 'lang', 'parallel'] as const;
 export const textDirectives = ['lang', 'ref', 'anchor'] as const;
@@ -37,6 +40,15 @@ export type ContainerDirectiveName = (typeof containerDirectives)[number];
 export type TextDirectiveName = (typeof textDirectives)[number];
 
 export const calloutKinds = ['note', 'warning'] as const;
+
+/** The number of `::toc` in a document: with several, each lists only the headings from itself to the next. */
+export function countTocs(tree: Root): number {
+  let count = 0;
+  visit(tree, 'leafDirective', (node) => {
+    if (node.name === 'toc') count++;
+  });
+  return count;
+}
 
 declare module 'mdast' {
   interface Data {

@@ -66,8 +66,8 @@ const allowedSchemes = new Set(['http', 'https', 'mailto']);
 /**
  * What a narrative of the sources must not hold, whatever document it goes into: links and images to `javascript:`,
  * `data:`, `file:`… (in the PDF and DOCX they would be active links; the HTML sanitiser drops them), and the block
- * directives that lay out a document (`::toc`, `::figure`, `:::landscape`…: templates place those; two `::toc` in
- * one brief stopped the PDF writer). Checked when the sources are loaded (pipeline/sources/markdown-fields.ts).
+ * directives that lay out a document (`::toc`, `::figure`, `:::landscape`…: templates place those). Checked when the
+ * sources are loaded (pipeline/sources/markdown-fields.ts).
  */
 export function narrativeProblems(markdown: string): string[] {
   // Both need a colon (a directive's mark, a URL's scheme), written or as a character reference (`&#58;`): most

@@ -39,7 +39,7 @@ export function compileTemplates(
     try {
       ast = handlebars.parse(String(file.value), { srcName: source.path });
     } catch (error) {
-      const { reason, line, column } = parseErrorPlace(error as Error);
+      const { reason, line, column } = parseErrorPlace(error as Error, String(file.value));
       file.message(`template syntax: ${reason}`, { place: { line, column }, ruleId: 'template-syntax', source: 'ek-towns' }).fatal = true;
       continue;
     }
@@ -192,14 +192,34 @@ function lint(ast: Ast, file: VFile, helperNames: Set<string>, labels: Labels): 
 interface ParseFailure { hash?: { token?: string; text?: string; loc?: { first_line: number; first_column: number } } }
 interface HandlebarsException { lineNumber?: number; column?: number }
 
+interface Lexer {
+  setInput(input: string): void;
+  /** A terminal's number, or for a few rules its name. */
+  lex(): number | string;
+  EOF: number;
+  yytext: string;
+  yylloc: { first_line: number; first_column: number };
+}
+type HandlebarsParser = {
+  parseError: (message: string, hash: unknown) => never;
+  lexer: Lexer;
+  symbols_: Record<string, number>;
+};
+const parser = (Handlebars as unknown as { Parser: HandlebarsParser }).Parser;
+
 // Handlebars' generated parser reports token positions only through this hook; its default throws a message
 // whose excerpt has lost the line breaks. There is one parser per process, so the hook is set once here.
-(Handlebars as unknown as { Parser: { parseError: (message: string, hash: unknown) => never } }).Parser.parseError = (message, hash) => {
+parser.parseError = (message, hash) => {
   throw Object.assign(new Error(message), { hash });
 };
 
-function parseErrorPlace(error: Error & ParseFailure & HandlebarsException): { reason: string; line: number; column: number } {
+function parseErrorPlace(error: Error & ParseFailure & HandlebarsException, source: string): { reason: string; line: number; column: number } {
   const { hash } = error;
+  if (hash?.token === 'EOF') {
+    // The parser notices only at the end of the file; the mistake is the block that was opened and never closed.
+    const open = unclosedBlock(source);
+    if (open) return { reason: `the block ${open.tag} is never closed: a ${open.closing} is missing`, line: open.line, column: open.column };
+  }
   if (hash?.loc) {
     const reason =
       hash.token === 'EOF' ? 'the template ends inside a block: a {{#…}} is missing its {{/…}}'
@@ -209,4 +229,34 @@ function parseErrorPlace(error: Error & ParseFailure & HandlebarsException): { r
   }
   // Other parse failures (e.g. "if doesn't match each") carry the place on the exception.
   return { reason: error.message.replace(/ - \d+:\d+$/, ''), line: error.lineNumber ?? 1, column: (error.column ?? 0) + 1 };
+}
+
+interface OpenBlock { tag: string; closing: string; line: number; column: number }
+
+/**
+ * The innermost block still open at the end of the template — `{{#each}}`, `{{^if}}`, `{{#> layout}}` — found with
+ * Handlebars' own lexer, so that comments and escaped `\\{{` count as the parser counts them.
+ */
+function unclosedBlock(source: string): OpenBlock | undefined {
+  const { lexer, symbols_: tokens } = parser;
+  const openers = new Map<number | undefined, (name: string) => Pick<OpenBlock, 'tag' | 'closing'>>([
+    [tokens.OPEN_BLOCK, (name) => ({ tag: `{{#${name}}}`, closing: `{{/${name}}}` })],
+    [tokens.OPEN_INVERSE, (name) => ({ tag: `{{^${name}}}`, closing: `{{/${name}}}` })],
+    [tokens.OPEN_PARTIAL_BLOCK, (name) => ({ tag: `{{#> ${name}}}`, closing: `{{/${name}}}` })],
+  ]);
+    const open: OpenBlock[] = [];
+  let opened: { describe: (name: string) => Pick<OpenBlock, 'tag' | 'closing'>; line: number; column: number } | undefined;
+  lexer.setInput(source);
+  for (;;) {
+    const lexed = lexer.lex();
+    const token = typeof lexed === 'string' ? tokens[lexed] : lexed;
+    if (token === tokens.EOF || token === lexer.EOF) break;
+    // A block's name is the token right after its opening `{{#`.
+    if (opened) open.push({ ...opened.describe(token === tokens.ID ? lexer.yytext : '…'), line: opened.line, column: opened.column });
+    opened = undefined;
+    const describe = openers.get(token);
+    if (describe) opened = { describe, line: lexer.yylloc.first_line, column: lexer.yylloc.first_column + 1 };
+    else if (token === tokens.OPEN_ENDBLOCK) open.pop();
+  }
+  return open.at(-1);
 }

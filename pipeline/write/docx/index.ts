@@ -2,7 +2,7 @@ import { Document, Packer, type Paragraph, TextRun } from 'docx';
 import type { Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
-import { visit } from 'unist-util-visit';
+import { countTocs } from '../../markdown/directives.js';
 import type { WriteOptions } from '../options.js';
 import { normaliseZip } from '../zip.js';
 import { blocks, closeTocScope } from './blocks.js';
@@ -140,12 +140,4 @@ function sectionRuns(nodes: readonly RootContent[], lang: string, texts: Running
 
 function isContainer(node: RootContent, name: string): node is ContainerDirective {
   return node.type === 'containerDirective' && node.name === name;
-}
-
-function countTocs(tree: Root): number {
-  let count = 0;
-  visit(tree, 'leafDirective', (node) => {
-    if (node.name === 'toc') count++;
-  });
-  return count;
 }

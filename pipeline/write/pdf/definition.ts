@@ -1,6 +1,7 @@
 import type { Root } from 'mdast';
 import type { Content, ContextPageSize, Node, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { throwIfFatal } from '../../diagnostics.js';
+import { countTocs } from '../../markdown/directives.js';
 import type { WriteOptions, WriterLabels } from '../options.js';
 import { notesSection, numberFootnotes } from './footnotes.js';
 import { type Context, blocks } from './handlers.js';
@@ -17,6 +18,7 @@ export function toPdfDefinition(tree: Root, options: WriteOptions): TDocumentDef
     pendingBreak: undefined,
     footnoteNumbers: numberFootnotes(tree),
     headingTrail: [],
+    tocScopes: countTocs(tree) > 1 ? { count: 0 } : undefined,
   };
   const content = [...blocks([tree], ctx), ...notesSection(tree, ctx)];
   throwIfFatal(options.file);

@@ -24,6 +24,11 @@ export interface Context {
   headingTrail: { depth: number; id: string | undefined }[];
   /** Relative column widths of the table inside the current `:::table{widths=…}`. */
   tableWidths?: number[] | undefined;
+  /**
+   * Set when the document has several `::toc`: each lists the headings from itself to the next (as in DOCX), so each
+   * is its own pdfmake TOC. `count` numbers them; `current` is the id of the one whose range we are in, if any.
+   */
+  tocScopes?: { count: number; current?: string } | undefined;
 }
 
 /**
@@ -138,8 +143,10 @@ const handlers = {
       style: `h${Math.min(node.depth, 4)}`,
       id,
     };
-    if (node.depth <= 2) {
-      heading.tocItem = true;
+    // With one TOC every heading is listed; with several, only those after a `::toc`, by that one.
+    const toc = ctx.tocScopes ? ctx.tocScopes.current : true;
+    if (node.depth <= 2 && toc) {
+      heading.tocItem = toc;
       heading.tocStyle = node.depth === 1 ? 'tocMajor' : 'tocEntry';
       heading.tocMargin = [node.depth === 1 ? 0 : 12, 2, 0, 2];
     }
@@ -259,10 +266,16 @@ const handlers = {
     return [];
   },
 
-  'leafDirective:toc': (_node: LeafDirective, ctx: Context) => [{
-    toc: { title: { text: ctx.options.labels.contents, style: 'tocTitle' } },
-    margin: [0, 0, 0, 16],
-  }],
+  // The title is the directive's label (`::toc[Índice]`), else the writer's label, as in DOCX.
+  'leafDirective:toc': (node: LeafDirective, ctx: Context) => {
+    const scopes = ctx.tocScopes;
+    if (scopes) scopes.current = `_toc-${++scopes.count}`;
+    const title = toString(node).trim() ? inlines(node.children, ctx, {}) : ctx.options.labels.contents;
+    return [{
+      toc: { ...(scopes ? { id: scopes.current } : {}), title: { text: title, style: 'tocTitle' } },
+      margin: [0, 0, 0, 16],
+    }];
+  },
 
   'leafDirective:figure': (node: LeafDirective, ctx: Context) => {
     const src = node.attributes?.src ?? '';
