@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { build } from '../pipeline/build/run.js';
 
 const run = promisify(execFile);
 
@@ -51,4 +52,12 @@ describe('building on several threads', () => {
     expect(a.size).toBeGreaterThan(30);
     for (const [file, bytes] of a) expect(b.get(file), file).toBe(bytes);
   }, 240_000);
+
+  it('makes every output on the main thread when no worker can start', async () => {
+    // Run from the TypeScript sources, as here, the workers' compiled script does not exist: each worker fails to start.
+    const out = mkdtempSync(join(tmpdir(), 'ek-pool-fallback-'));
+    const result = await build({ paths: { sources: 'sources', templates: 'templates' }, outDir: out, groups: ['briefs'], layout: 'separate', quiet: true, env: {}, jobs: 2 });
+    expect(result).toMatchObject({ code: 0, written: 16, failed: [] });
+    expect(readdirSync(join(out, 'briefs', 'es'))).toHaveLength(8);
+  }, 120_000);
 });

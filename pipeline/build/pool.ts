@@ -35,18 +35,22 @@ export async function* produceAll(jobs: readonly Job[], threads: number, workerD
   const queued = jobs.map((job, index) => ({ job, index }));
   const heavy = queued.filter(({ job }) => job.output.weight !== undefined).sort((a, b) => b.job.output.weight! - a.job.output.weight!);
   const pooled = threads > 1 && heavy.length > 1;
-  const here = pooled ? queued.filter(({ job }) => job.output.weight === undefined) : queued;
-  if (pooled) {
-    const data = workerData();
-    for (let n = 0; n < Math.min(threads, heavy.length); n++) startWorker(data, () => heavy.shift(), settle);
-  }
-  void (async () => {
-    for (const next of here) {
+  const here = pooled ? queued.filter(({ job }) => job.output.weight === undefined) : [...queued];
+  const makeHere = async (list: Queued[]) => {
+    for (let next = list.shift(); next; next = list.shift()) {
       // Let the event loop run between outputs: workers' results are taken in, Ctrl-C and SIGTERM handled promptly.
       await new Promise((resolve) => setImmediate(resolve));
       settle[next.index]!(await produceOutcome(next.job.output, next.job.provenance));
     }
-  })();
+  };
+  if (pooled) {
+    const data = workerData();
+    let working = Math.min(threads, heavy.length);
+    // Should every worker stop early (one that cannot start, or runs out of memory), this thread makes what is left.
+    const stopped = () => --working === 0 && void makeHere(heavy);
+    for (let n = working; n > 0; n--) startWorker(data, () => heavy.shift(), settle, stopped);
+  }
+  void makeHere(here);
   for (const [index, outcome] of outcomes.entries()) {
     outcomes[index] = undefined;
     yield await outcome!;
@@ -62,8 +66,8 @@ type Queued = { job: Job; index: number };
  */
 const workerHeap = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 
-/** A worker that takes jobs from `take` while there are any, then stops. */
-function startWorker(workerData: WorkerData, take: () => Queued | undefined, settle: ((outcome: Outcome) => void)[]): void {
+/** A worker that takes jobs from `take` while there are any, then stops; `stopped` is called when it has. */
+function startWorker(workerData: WorkerData, take: () => Queued | undefined, settle: ((outcome: Outcome) => void)[], stopped: () => void): void {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData, resourceLimits: workerHeap });
   let current: Queued | undefined;
   const feed = () => {
@@ -85,5 +89,8 @@ function startWorker(workerData: WorkerData, take: () => Queued | undefined, set
     feed();
   });
   worker.on('error', died);
-  worker.on('exit', (code) => died(new Error(`a build worker stopped (exit code ${code})`)));
+  worker.on('exit', (code) => {
+    died(new Error(`a build worker stopped (exit code ${code})`));
+    stopped();
+  });
 }
