@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type OutputGroup, outputGroups, type ReportLayout, reportLayouts } from './build/choices.js';
 import { outputFolderProblem } from './build/output.js';
@@ -27,7 +26,8 @@ Options:
   --layout LAYOUT   bilingual report layout: separate (English, then Spanish; default) or parallel (side by side)
   --shard K/N       build only shard K of N of the per-town outputs (for batch runners); a normal build
                     afterwards makes the rest and merges the shards' manifests
-  --jobs N          make outputs on N threads at once (default: one per CPU core; 1: no worker threads)
+  --jobs N          make outputs on N threads at once (default: one per CPU core when there are
+                    40 or more briefs, reports and annex documents to make, else 1: no worker threads)
   --quiet           print only problems and the summary line
   -h, --help        show this help
   --version         print the version
@@ -97,8 +97,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ek-towns: --shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/4; got "${values.shard}"\n`);
     return 2;
   }
-  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) {
+  const jobs: number | 'auto' = values.jobs === undefined ? 'auto' : Number(values.jobs);
+  if (jobs !== 'auto' && (!Number.isInteger(jobs) || jobs < 1)) {
     process.stderr.write(`ek-towns: --jobs takes a whole number of threads, 1 or more; got "${values.jobs}"\n`);
     return 2;
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { formatMessage } from '../diagnostics.js';
 import type { Model } from '../sources/model.js';
 import { inShard, type Output, type outputGroups, planOutputs, projectInputs, type Shard } from './outputs.js';
-import { type Job, produceAll } from './pool.js';
+import { type Job, produceAll, type Threads } from './pool.js';
 import { combine } from './fingerprint.js';
 import { readProvenance } from './verify.js';
 import { fileState, journalRecord, manifestName, readManifest, recordOf, settleMtime, shardManifestName, writeManifest } from './manifest.js';
@@ -27,8 +27,8 @@ export interface BuildOptions {
   outDir: string;
   groups: (typeof outputGroups)[number][];
   layout: ReportLayout;
-  /** Threads to make outputs on (this one and workers; see pool.ts). Default 1: all on this thread. */
-  jobs?: number;
+  /** Threads to make outputs on (see pool.ts). Default 1: all on this thread. */
+  jobs?: Threads;
   /** Build only shard k of n of the per-town jobs (see inShard). */
   shard?: Shard;
   /** buildStamp taken before reading anything; recorded after a complete build for the fast no-op check. */
