@@ -2,8 +2,8 @@
  * The build's worker threads (pipeline/build/pool.ts): however many threads make the outputs, the files, the
  * manifest's records, the messages and the exit code are the same as on one thread.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,5 +59,23 @@ describe('building on several threads', () => {
     const result = await build({ paths: { sources: 'sources', templates: 'templates' }, outDir: out, groups: ['briefs'], layout: 'separate', quiet: true, env: {}, jobs: 2 });
     expect(result).toMatchObject({ code: 0, written: 16, failed: [] });
     expect(readdirSync(join(out, 'briefs', 'es'))).toHaveLength(8);
+  }, 120_000);
+
+  it('stopped by Ctrl-C while workers make briefs: no temporary file or lock left, and the next build keeps what was done', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-pool-interrupt-'));
+    const child = spawn(process.execPath, ['dist/cli.js', 'build', '--only', 'model,briefs', '--jobs', '2', '--out', out, '--quiet'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const briefs = () => (existsSync(join(out, 'briefs')) ? readdirSync(join(out, 'briefs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.pdf')).length : 0);
+    while (briefs() < 3 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const left = readdirSync(out, { recursive: true, encoding: 'utf8' });
+    expect(left.filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
+    const done = briefs();
+    const next = await run(process.execPath, ['dist/cli.js', 'build', '--only', 'model,briefs', '--jobs', '2', '--out', out]);
+    const [, written, upToDate] = /(\d+) written, (\d+) up to date/.exec(next.stdout) ?? [];
+    expect(Number(upToDate)).toBeGreaterThanOrEqual(done);
+    expect(Number(written) + Number(upToDate)).toBe(18); // the model, 16 briefs and CHANGES.md
+    expect(existsSync(join(out, 'manifest.journal'))).toBe(false);
   }, 120_000);
 });
