@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { type OutputGroup, outputGroups, type ReportLayout, reportLayouts } from './build/choices.js';
-import { outputFolderProblem } from './build/output.js';
+import { makeOutputFolder, outputFolderProblem } from './build/output.js';
 import { buildStamp, upToDate } from './build/stamp.js';
 
 // Only what every command needs is imported here; each command loads its own modules, so that a build with
@@ -35,7 +35,8 @@ Options:
 Environment:
   SOURCE_DATE_EPOCH   build date (seconds since 1970) stamped into outputs; default: the data's release date
 
-Exit codes: 0 ok, 1 data or template errors (each printed as file:line:col), 2 usage errors.
+Exit codes: 0 ok; 1 data or template errors (each printed as file:line:col), an output that could not be
+written, or an unexpected failure (said in one line); 2 usage errors (including an --out that cannot be made).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -65,7 +66,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return (process.stdout.write(usage), 0);
   if (values.version) return (process.stdout.write('ek-towns 0.1.0\n'), 0);
   const [command, ...rest] = positionals;
-  const outProblem = command && ['build', 'watch', 'verify', 'clean'].includes(command) ? outputFolderProblem(values.out) : undefined;
+  const outProblem = command && ['build', 'watch', 'verify', 'clean'].includes(command)
+    ? outputFolderProblem(values.out) ?? (command === 'build' || command === 'watch' ? makeOutputFolder(values.out) : undefined)
+    : undefined;
   if (outProblem) {
     process.stderr.write(`ek-towns: ${outProblem}\n`);
     return 2;
@@ -153,4 +156,15 @@ async function confirmTranslations(sourcesDir: string): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/**
+ * The last resort: whatever no command handled (a bug, or the system failing under us) is said in one line, never
+ * as a stack trace, with where it happened for the report.
+ */
+function unexpected(error: unknown): number {
+  const where = (error as Error).stack?.split('\n').find((line) => line.includes('/dist/'))?.trim().replace(/^at /, '');
+  process.stderr.write(`ek-towns: unexpected failure: ${(error as Error).message ?? String(error)}${where ? ` (at ${where})` : ''}\n`
+    + 'Outputs written before it are whole. If this is not a problem of the disk or permissions, please report it with the command you ran.\n');
+  return 1;
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch(unexpected);

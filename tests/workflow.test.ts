@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -123,6 +123,20 @@ describe('the editor’s workflow', () => {
     expect(inputHashes(sources, previous).get('briefs/en/ridder.pdf')).toBe(good.get('briefs/en/ridder.pdf'));
   });
 
+  it('takes only the model.json it recorded for the last good model: one edited by hand (any shape) is not read', async () => {
+    const sources = copySources();
+    const out = mkdtempSync(join(tmpdir(), 'ek-out-'));
+    expect((await quietBuild(sources, out, ['model'])).code).toBe(0);
+    writeFileSync(join(out, 'model.json'), '{"towns": 5}\n');
+    edit(join(sources, 'towns/zaisan.yaml'), 'bases: [trade-routes]', 'bases: [trade-routes');
+    const result = await quietBuild(sources, out);
+    // Zaisan cannot be placed from its file, and the hand-edited model is no witness: the briefs whose map shows
+    // it fail, with a message, instead of reading `towns` of a number.
+    expect(result.code).toBe(1);
+    expect(result.failed).toContain('briefs/en/ridder.pdf');
+    expect(stderr.join('')).toContain('neither that file (it has errors) nor an earlier build\'s model.json gives them');
+  });
+
   it('warns about a stale translation with the places of the English and the Spanish', async () => {
     const sources = copySources();
     edit(join(sources, 'towns/ridder.yaml'), 'The mine was nationalised.', 'The mine was nationalised by the state.');
@@ -227,5 +241,55 @@ describe('the no-op build from the command line', () => {
     expect(snapshot(out)).toEqual(before);
     edit(join(sources, 'towns/zaisan.yaml'), /(\n {2}- year: )1941\n/, '$11940\n');
     expect(cli()).toMatch(/^wrote .*model\.json\nwrote .*CHANGES\.md\n2 written, 0 up to date\n$/);
+  });
+});
+
+describe('when the file system says no', () => {
+  const run = async (args: string[], preload?: string) => {
+    const { spawnSync } = await import('node:child_process');
+    const flags = preload ? ['--import', `data:text/javascript,${encodeURIComponent(preload)}`] : [];
+    const result = spawnSync(process.execPath, [...flags, 'dist/cli.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const noStackTrace = (stderr: string) => expect(stderr.split('\n').filter((line) => /^\s+at |Error: |node:internal/.test(line))).toEqual([]);
+
+  it('says, without hanging, that an --out it cannot make cannot be made', async () => {
+    // Under /proc a parent answers ENOENT although it exists: Node's own recursive mkdir loops there for ever.
+    const result = await run(['build', '--only', 'model', '--out', '/proc/ek-towns-test/output']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toBe('ek-towns: --out "/proc/ek-towns-test/output" cannot be made: "/proc/ek-towns-test": no such file or folder (or it cannot be made there) (ENOENT)\n');
+  });
+
+  it('fails only the output a folder stands in the way of, keeps its record and the folder, and clean leaves the folder', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-in-the-way-'));
+    expect((await run(['build', '--only', 'model', '--out', out, '--quiet'])).code).toBe(0);
+    const recorded = readManifest(out).outputs['model.json'];
+    rmSync(join(out, 'model.json'));
+    mkdirSync(join(out, 'model.json'));
+    writeFileSync(join(out, 'model.json', 'notes.txt'), 'mine');
+    const result = await run(['build', '--only', 'model', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`failed: ${out}/model.json: could not be written: a folder is in the way where a file should be (EISDIR); the previous file, if any, was kept\n`);
+    expect(readManifest(out).outputs['model.json']).toEqual(recorded);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
+    expect((await run(['clean', '--out', out])).code).toBe(0);
+    expect(readFileSync(join(out, 'model.json', 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('says an unexpected failure in one line, without a stack trace, releases the lock and keeps what was written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ek-eio-'));
+    // The device fails once the outputs are written, where the build lists the folder for shards' manifests.
+    const failingDisk = `import fs from 'node:fs'; import { syncBuiltinESMExports } from 'node:module';
+      const readdir = fs.readdirSync;
+      fs.readdirSync = (path, ...rest) => { if (String(path) === ${JSON.stringify(out)} && fs.existsSync(${JSON.stringify(join(out, 'CHANGES.md'))})) throw Object.assign(new Error('EIO: i/o error, scandir'), { code: 'EIO' }); return readdir(path, ...rest); };
+      syncBuiltinESMExports();`;
+    const result = await run(['build', '--only', 'model', '--out', out, '--quiet'], failingDisk);
+    expect(result.code).toBe(1);
+    noStackTrace(result.stderr);
+    expect(result.stderr).toMatch(/^ek-towns: unexpected failure: EIO: i\/o error, scandir \(at \S+ \(file:\/\/\S+\/dist\/build\/run\.js:\d+:\d+\)\)\nOutputs written before it are whole\. If this is not a problem of the disk or permissions, please report it with the command you ran\.\n$/);
+    expect(existsSync(join(out, '.ek-towns.lock'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'))).toHaveProperty('towns');
+    // The next build, on a working disk, completes from there.
+    expect((await run(['build', '--only', 'model', '--out', out, '--quiet'])).code).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { Labels } from '../render/labels.js';
+import type { CodeLabel, Labels } from '../render/labels.js';
 import { citationKey, citationText } from '../render/cite.js';
 import type { Citation, Reference } from '../sources/schema.js';
 import type { Lang } from '../write/options.js';
@@ -42,7 +42,7 @@ export interface LocalisedCell {
 const locales: Record<Lang, string> = { en: 'en-GB', es: 'es-ES' };
 
 export function localiseTable(table: AnnexTable, lang: Lang, labels: Labels, references: Reference[]): LocalisedTable {
-  const label = (key: string, values: Record<string, string> = {}) =>
+  const label = (key: CodeLabel, values: Record<string, string> = {}) =>
     labels[lang].get(key)!.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
   const byId = new Map(references.map((r) => [r.id, r]));
   const citationsText = (citations: Citation[]) => citations.map((c) => citationText(c, byId.get(citationKey(c))!, lang)).join('; ');

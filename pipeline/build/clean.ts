@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { manifestName, readManifest } from './manifest.js';
 
@@ -9,7 +9,8 @@ export function clean(outDir: string): number {
   let removed = 0;
   for (const path of Object.keys(manifest.outputs)) {
     const full = resolve(outDir, path);
-    if (!full.startsWith(root + sep) || !existsSync(full)) continue;
+    // Only files: a folder where an output was recorded is somebody's, not ours.
+    if (!full.startsWith(root + sep) || !statSync(full, { throwIfNoEntry: false })?.isFile()) continue;
     rmSync(full);
     removed++;
     // Folders the build made and left empty go too; the output folder itself stays.

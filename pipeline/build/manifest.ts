@@ -42,8 +42,9 @@ function readOne(path: string): Pick<Manifest, 'outputs' | 'stamp'> {
   if (!existsSync(journal)) return manifest;
   for (const line of readFileSync(journal, 'utf8').split('\n')) {
     try {
-      const { path: output, record } = JSON.parse(line) as { path: string; record: OutputRecord };
-      manifest.outputs[output] = record;
+      const { path: output, record } = JSON.parse(line) as { path: string; record: OutputRecord | null };
+      if (record) manifest.outputs[output] = record;
+      else delete manifest.outputs[output];
     } catch {
       // A line cut short by a kill, or an empty one: the record before it stands.
     }
@@ -70,7 +71,8 @@ const journalOf = (manifestPath: string) => manifestPath.replace(/\.json$/, '.jo
  * Records one output, before its file moves into place, by appending a line to the manifest's journal: rewriting
  * the whole manifest for each output would cost a run of many towns time and memory in the square of their number.
  */
-export function journalRecord(outDir: string, name: string, path: string, record: OutputRecord): void {
+/** `null` forgets the output (its file could not be written, and there was none of ours before). */
+export function journalRecord(outDir: string, name: string, path: string, record: OutputRecord | null): void {
   appendFileSync(journalOf(join(outDir, name)), `${JSON.stringify({ path, record })}\n`);
 }
 

@@ -38,6 +38,45 @@ export function outputFolderProblem(outDir: string): string | undefined {
   }
 }
 
+/**
+ * Makes the output folder and any missing folders above it, one level at a time: Node's recursive mkdir never
+ * returns where a parent answers ENOENT although it exists (under /proc). Why it cannot be made, if it cannot.
+ */
+export function makeOutputFolder(outDir: string): string | undefined {
+  const missing: string[] = [];
+  for (let path = resolve(outDir); !statOrNothing(path) && dirname(path) !== path; path = dirname(path)) missing.unshift(path);
+  for (const path of missing) {
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      return `--out "${outDir}" cannot be made: "${path}": ${describeFileError(error)}`;
+    }
+  }
+  return undefined;
+}
+
+/** Why a file operation failed, in words ("permission denied (EACCES)"); the caller says which file. */
+export function describeFileError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const words = code ? fileErrorWords[code] : undefined;
+  return words ? `${words} (${code})` : message;
+}
+
+const fileErrorWords: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder (or it cannot be made there)',
+  ENOTDIR: 'a file is in the way where a folder should be',
+  EISDIR: 'a folder is in the way where a file should be',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EIO: 'input/output error from the device',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'the name is too long',
+};
+
 /** A path below a file fails with ENOTDIR, not ENOENT: either way, nothing is there. */
 function statOrNothing(path: string): Stats | undefined {
   try {
@@ -52,7 +91,8 @@ function statOrNothing(path: string): Stats | undefined {
  * clear message instead of interleaving writes. A lock left by a process that no longer runs is taken over.
  */
 export function lockOutput(outDir: string, name = '.ek-towns.lock'): { release(): void } | { heldBy: number } {
-  mkdirSync(outDir, { recursive: true });
+  const problem = makeOutputFolder(outDir);
+  if (problem) throw new Error(problem);
   const path = join(outDir, name);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMessage } from '../diagnostics.js';
 import type { Model } from '../sources/model.js';
@@ -7,19 +7,20 @@ import { type Job, produceAll, type Threads } from './pool.js';
 import { combine } from './fingerprint.js';
 import { readProvenance } from './verify.js';
 import { fileState, journalRecord, manifestName, readManifest, recordOf, settleMtime, shardManifestName, writeManifest } from './manifest.js';
-import { lockOutput, onInterrupt, writeOutput } from './output.js';
+import { describeFileError, lockOutput, onInterrupt, writeOutput } from './output.js';
 import type { Project } from '../documents/context.js';
 import type { LoadResult } from '../sources/load.js';
 import { jobData, loadProject, type ProjectPaths, shareProject } from './project.js';
 import type { ReportLayout } from './choices.js';
 
-/** The last good model, if an earlier build wrote one: the fallback for a broken town on the maps. */
+/**
+ * The last good model, if an earlier build wrote one: the fallback for a broken town on the maps, and what
+ * CHANGES.md compares with. Only as the build recorded it: a model.json edited or put there by hand could hold
+ * anything.
+ */
 function readPreviousModel(outDir: string): Model | undefined {
-  try {
-    return JSON.parse(readFileSync(join(outDir, 'model.json'), 'utf8')) as Model;
-  } catch {
-    return undefined;
-  }
+  if (fileState(outDir, 'model.json', readManifest(outDir).outputs['model.json']) !== 'as-recorded') return undefined;
+  return JSON.parse(readFileSync(join(outDir, 'model.json'), 'utf8')) as Model;
 }
 
 export interface BuildOptions {
@@ -107,7 +108,7 @@ async function buildLocked(
     // build whose manifest was lost) is still ours to replace.
     if (state === 'foreign' && readProvenance(join(options.outDir, output.path))?.output === output.path) state = 'changed';
     if (state === 'as-recorded' && record?.inputHash === inputHash) continue;
-    if (state === 'foreign') failed.push({ output, reason: 'a file the pipeline did not write is in the way; move or delete it' });
+    if (state === 'foreign') failed.push({ output, reason: `a ${statSync(join(options.outDir, output.path)).isDirectory() ? 'folder' : 'file'} the pipeline did not write is in the way; move or delete it` });
     else jobs.push({ output, inputs, provenance: { output: output.path, inputs: inputHash }, data: () => jobData(project, output.town) });
   }
   const outcomes = produceAll(jobs, options.jobs ?? 1, () => ({ paths: options.paths, project: shareProject(project, sources), layout: options.layout }));
@@ -131,6 +132,7 @@ async function buildLocked(
     // Recorded before the file moves into place: if the build is killed in between, the next build still
     // knows the file is ours (by its hash) and never takes it for a stranger's.
     const record = recordOf(outcome.bytes, inputs, provenance.inputs);
+    const before = manifest.outputs[output.path];
     manifest.outputs[output.path] = record;
     if (manifest.stamp) {
       // Until this build completes, the fast no-op check must not trust the folder.
@@ -138,8 +140,17 @@ async function buildLocked(
       writeManifest(options.outDir, manifest, manifestFile);
     }
     journalRecord(options.outDir, manifestFile, output.path, record);
-    writeOutput(options.outDir, output.path, outcome.bytes);
-    settleMtime(options.outDir, output.path, record);
+    try {
+      writeOutput(options.outDir, output.path, outcome.bytes);
+      settleMtime(options.outDir, output.path, record);
+    } catch (error) {
+      // The file there (if any) is as it was, so its record is too: a folder in the way is never taken for ours.
+      if (before) manifest.outputs[output.path] = before;
+      else delete manifest.outputs[output.path];
+      journalRecord(options.outDir, manifestFile, output.path, before ?? null);
+      failed.push({ output, reason: `could not be written: ${describeFileError(error)}; the previous file, if any, was kept` });
+      continue;
+    }
     written++;
     log(`wrote ${options.outDir}/${output.path}`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Provenance } from '../write/options.js';
 import { combine } from './fingerprint.js';
@@ -8,14 +8,23 @@ import { combine } from './fingerprint.js';
  * properties of the same names. Undefined when the file has none (not made by ek-towns, or too old).
  */
 export function readProvenance(path: string): Provenance | undefined {
+  if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
   const bytes = readFileSync(path);
   if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return pdfProvenance(bytes.toString('latin1'));
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    const entries = unzipSync(bytes, { filter: (file) => file.name === 'docProps/custom.xml' });
-    const custom = entries['docProps/custom.xml'];
+    const custom = zipEntry(bytes, 'docProps/custom.xml');
     return custom ? customPropertyProvenance(strFromU8(custom)) : undefined;
   }
   return undefined;
+}
+
+/** One entry of a zip; nothing when the zip is damaged (a file cut short is not ours to trust). */
+function zipEntry(bytes: Uint8Array, name: string): Uint8Array | undefined {
+  try {
+    return unzipSync(bytes, { filter: (file) => file.name === name })[name];
+  } catch {
+    return undefined;
+  }
 }
 
 function pdfProvenance(pdf: string): Provenance | undefined {

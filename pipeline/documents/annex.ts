@@ -9,7 +9,7 @@ import { type Output, SkippedOutput } from '../build/outputs.js';
 import { DiagnosticsError } from '../diagnostics.js';
 import { citationKey, referenceParts } from '../render/cite.js';
 import type { RenderState } from '../render/helpers.js';
-import { languages } from '../render/labels.js';
+import { type CodeLabel, languages } from '../render/labels.js';
 import type { SourceLocators } from '../sources/load.js';
 import { writeCsv } from '../write/csv/index.js';
 import type { DocumentMeta, Lang, Provenance, WriteOptions } from '../write/options.js';
@@ -115,7 +115,7 @@ function toSheet(table: LocalisedTable): XlsxSheet {
 
 /** The README sheet: what the workbook is, its data version and date, each table with its sources, the references. */
 function xlsxOptions(project: Project, tables: AnnexTable[], localised: LocalisedTable[], lang: Lang, provenance?: Provenance): XlsxOptions {
-  const t = (key: string, values: Record<string, string> = {}) => label(project, lang, key, values);
+  const t = (key: CodeLabel, values: Record<string, string> = {}) => label(project, lang, key, values);
   const lines: [string, string][] = [
     [t('annex.readme.dataVersion'), project.model.dataset.version],
     [t('annex.readme.built'), project.date.toISOString().slice(0, 10)],

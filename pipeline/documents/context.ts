@@ -1,7 +1,7 @@
 import type { VFile } from 'vfile';
 import type { MapTown, UnplacedTown } from '../build/map-towns.js';
 import type { Helpers, RenderState } from '../render/helpers.js';
-import type { Labels } from '../render/labels.js';
+import type { CodeLabel, Labels } from '../render/labels.js';
 import type { Template } from '../render/templates.js';
 import type { Origin } from '../sources/load.js';
 import type { Model } from '../sources/model.js';
@@ -37,9 +37,9 @@ export interface Project {
 }
 
 /** A label with {placeholders} filled from plain values (for metadata and writer labels, not Markdown). */
-export function label(project: Project, lang: Lang, key: string, values: Record<string, string | number> = {}): string {
-  const text = project.labels[lang].get(key);
-  if (text === undefined) throw new Error(`label "${key}" is missing`);
+export function label(project: Project, lang: Lang, key: CodeLabel, values: Record<string, string | number> = {}): string {
+  // Every code label is in both catalogs: loadLabels checks it.
+  const text = project.labels[lang].get(key)!;
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
 }
 
@@ -54,7 +54,7 @@ export function longDate(date: Date, lang: Lang): string {
  * A document's metadata from its labels (`<kind>.title`, `.subject`, `.keywords`, filled from `values`), with the
  * data version among the keywords and the provenance, if given, for `ek-towns verify`.
  */
-export function documentMeta(project: Project, lang: Lang, kind: string, values: Record<string, string> = {}, provenance?: Provenance): DocumentMeta {
+export function documentMeta(project: Project, lang: Lang, kind: 'brief' | 'report' | 'annex', values: Record<string, string> = {}, provenance?: Provenance): DocumentMeta {
   const { version } = project.model.dataset;
   return {
     title: label(project, lang, `${kind}.title`, values),

@@ -2,10 +2,11 @@ import { VFile } from 'vfile';
 import type { Changes } from '../build/changes.js';
 import type { WriteOptions } from '../write/options.js';
 import { label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
+import type { CodeLabel } from '../render/labels.js';
 
 /** The preview page's context: links to the outputs the build plans, relative to output/html/. */
 export function previewContext(project: Project, paths: string[], changes: Changes) {
-  const l = (key: string) => label(project, 'en', key);
+  const l = (key: CodeLabel) => label(project, 'en', key);
   const href = (path: string) => (path.startsWith('html/') ? path.slice('html/'.length) : `../${path}`);
   const has = (path: string) => (paths.includes(path) ? href(path) : undefined);
   const briefs = project.model.towns.map((town) => ({ name: town.name.en, en: has(`briefs/en/${town.slug}.pdf`), es: has(`briefs/es/${town.slug}.pdf`) }));

@@ -7,6 +7,21 @@ export const languages: Lang[] = ['en', 'es'];
 export type Labels = Record<Lang, Map<string, string>>;
 
 /**
+ * The labels the code looks up itself (document metadata, running headers and footers, captions, annex notes), not
+ * the templates: a catalog without one is an error at load, so `check` finds it. `label()` takes only these keys.
+ */
+export const codeLabels = [
+  ...(['brief', 'report', 'annex'] as const).flatMap((kind) => [`${kind}.title`, `${kind}.subject`, `${kind}.keywords`] as const),
+  'brief.kind', 'annex.kind', 'report.statusConflict', 'timeline.years',
+  'document.author', 'document.pageOf', 'document.footer', 'document.contents', 'document.figure', 'document.table',
+  'annex.title', 'annex.illustrative', 'annex.illustrativeTitle', 'annex.illustrativeNote', 'annex.moneyHeader',
+  'annex.readme.dataVersion', 'annex.readme.built', 'annex.readme.format', 'annex.readme.formatText', 'annex.readme.table',
+  'annex.readme.sources', 'annex.readme.references',
+  'preview.title', 'preview.docx', 'preview.html', 'preview.english', 'preview.spanish',
+] as const;
+export type CodeLabel = (typeof codeLabels)[number];
+
+/**
  * The label catalogs `templates/i18n/<lang>.yaml` (nested keys → "brief.facts.river"). Every label must exist
  * in every language: a missing one is an error at the place of the key in the catalog that has it.
  */
@@ -27,10 +42,19 @@ export function loadLabels(catalogs: Record<Lang, SourceFile>): { labels?: Label
         if (flat[lang].has(key)) continue;
         const otherFile = files[languages.indexOf(other)]!;
         const { line, column } = sources[other]!.locate(path, 'key');
+        // Placed where it belongs: at the mapping it would go in (`brief:`), or at the top.
         files[languages.indexOf(lang)]!.message(`label "${key}" is missing (defined in ${otherFile.path}:${line}:${column})`, {
-          place: { line: 1, column: 1 }, ruleId: 'missing-label', source: 'ek-towns',
+          place: sources[lang]?.locate(path, 'key') ?? { line: 1, column: 1 }, ruleId: 'missing-label', source: 'ek-towns',
         }).fatal = true;
       }
+    }
+  }
+  for (const [i, lang] of languages.entries()) {
+    if (!sources[lang]) continue;
+    for (const key of codeLabels.filter((k) => !flat[lang].has(k) && languages.every((l) => !flat[l].has(k)))) {
+      files[i]!.message(`label "${key}" is missing: the pipeline itself uses it (in document titles, headers, captions or notes)`, {
+        place: sources[lang]!.locate(key.split('.'), 'key'), ruleId: 'missing-label', source: 'ek-towns',
+      }).fatal = true;
     }
   }
   if (files.some((f) => f.messages.some((m) => m.fatal))) return { files };

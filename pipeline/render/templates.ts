@@ -32,6 +32,7 @@ export function compileTemplates(
   handlebars.registerHelper(fieldHelper, lookupField);
   const templates = new Map<string, Template>();
   const files: VFile[] = [];
+  const partials = new Set(sources.map((source) => templateName(root, source.path)).filter((name) => name.startsWith('partials/')).map((name) => name.slice('partials/'.length)));
   for (const source of sources) {
     const file = new VFile({ path: source.path, value: Buffer.from(source.bytes).toString('utf8') });
     files.push(file);
@@ -43,7 +44,7 @@ export function compileTemplates(
       file.message(`template syntax: ${reason}`, { place: { line, column }, ruleId: 'template-syntax', source: 'ek-towns' }).fatal = true;
       continue;
     }
-    lint(ast, file, helpers.names, labels);
+    lint(ast, file, helpers.names, labels, partials);
     guardPaths(ast);
     const name = templateName(root, source.path);
     const compiled = handlebars.compile(ast, { noEscape: true, strict: true, knownHelpersOnly: false });
@@ -154,7 +155,7 @@ export function templateName(root: string, path: string): string {
   return relative(root, path).split(sep).join('/').replace(/\.(md\.)?hbs$/, '');
 }
 
-function lint(ast: Ast, file: VFile, helperNames: Set<string>, labels: Labels): void {
+function lint(ast: Ast, file: VFile, helperNames: Set<string>, labels: Labels, partials: ReadonlySet<string>): void {
   const error = (node: Node, reason: string, ruleId: string) => {
     file.message(reason, { place: { line: node.loc.start.line, column: node.loc.start.column + 1 }, ruleId, source: 'ek-towns' }).fatal = true;
   };
@@ -168,6 +169,13 @@ function lint(ast: Ast, file: VFile, helperNames: Set<string>, labels: Labels): 
       if (!mustache.escaped) error(mustache, `{{{${path.original}}}} inserts text unescaped; use {{text …}} or {{md …}}`, 'template-unescaped');
       else if (!isHelper && !(path.type === 'PathExpression' && path.data)) {
         error(mustache, `{{${path.original}}} inserts data without escaping it for Markdown; use {{text ${path.original}}}, {{cell …}}, {{label …}} or {{md …}}`, 'template-unescaped');
+      }
+    }
+    if (typed.type === 'PartialStatement' || typed.type === 'PartialBlockStatement') {
+      const name = (typed as unknown as hbs.AST.PartialStatement).name;
+      if (name.type === 'PathExpression' && !partials.has((name as hbs.AST.PathExpression).original)) {
+        const known = [...partials].sort().join(', ') || 'none';
+        error(typed, `no partial "${(name as hbs.AST.PathExpression).original}": there is no partials/${(name as hbs.AST.PathExpression).original}.hbs (partials here: ${known})`, 'unknown-partial');
       }
     }
     if ((typed.type === 'MustacheStatement' || typed.type === 'SubExpression') && (typed as { path?: hbs.AST.PathExpression }).path?.original === 't') {
