@@ -10,8 +10,8 @@ import { buildStamp, upToDate } from './build/stamp.js';
 const usage = `ek-towns — briefs, a bilingual report and annex tables on the small towns of East Kazakhstan (1925–1953)
 
 Usage:
-  ek-towns check [options]          validate sources, label catalogs, templates and annex specs, and render every
-                                    document's Markdown (writes nothing)
+  ek-towns check [options]          validate sources, label catalogs, templates and annex specs, and render and
+                                    parse every document's Markdown (writes nothing)
   ek-towns build [options]          validate, then write the outputs whose inputs changed under --out
   ek-towns watch [options]          build, then rebuild whenever a source or template is saved (Ctrl-C stops)
   ek-towns verify FILE…             tell whether PDF/DOCX/XLSX files match the current sources

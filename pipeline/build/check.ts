@@ -10,7 +10,10 @@ import { reportMarkdown } from '../documents/report.js';
 import { languages } from '../render/labels.js';
 import type { LoadResult } from '../sources/load.js';
 import { describeChanges } from './changes.js';
-import { planOutputs } from './outputs.js';
+import type { RenderState } from '../render/helpers.js';
+import type { Lang } from '../write/options.js';
+import type { VFile } from 'vfile';
+import { parsePart, planOutputs } from './outputs.js';
 import { loadProject, type ProjectPaths } from './project.js';
 
 /**
@@ -37,16 +40,17 @@ export function check(paths: ProjectPaths, env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * Renders the Markdown of every document a build makes — each town's brief, the report and the annex in every
- * language, the preview page — without figures, parsing or writing, which are most of a build's time. A template
- * that reads a missing field fails here with the build's located error. Each error is returned once, however many
- * documents hit it. Without `tables` (the annex specs have errors, reported apart), the annex is left out.
+ * Renders and parses the Markdown of every document a build makes — each town's brief, the report and the annex in
+ * every language, the preview page — without figures or writers, which are most of a build's time. A template that
+ * reads a missing field, or writes an unknown directive or a link to an unknown #id, fails here with the build's
+ * located error. Each error is returned once, however many documents hit it. Without `tables` (the annex specs have
+ * errors, reported apart), the annex is left out.
  */
 export function renderEveryDocument(project: Project, sources: LoadResult, tables: AnnexTable[] | undefined): string[] {
   const errors = new Set<string>();
-  const attempt = (document: string, render: () => unknown) => {
+  const attempt = (document: string, lang: Lang, render: () => { file: VFile; state: RenderState }) => {
     try {
-      render();
+      parsePart(project, sources, lang, render());
     } catch (error) {
       // As in a build: a located problem as such, anything else is our bug, said in one line.
       if (error instanceof DiagnosticsError) error.messages.forEach((m) => errors.add(formatMessage(m)));
@@ -55,12 +59,12 @@ export function renderEveryDocument(project: Project, sources: LoadResult, table
   };
   const { model, labels } = project;
   for (const lang of languages) {
-    for (const town of model.towns) attempt(`the ${lang} brief of ${town.slug}`, () => briefMarkdown(project, town, lang));
-    attempt(`the ${lang} report`, () => reportMarkdown(project, lang));
-    if (tables) attempt(`the ${lang} annex`, () => annexDocument(project, tables.map((t) => localiseTable(t, lang, labels, model.references)), lang));
+    for (const town of model.towns) attempt(`the ${lang} brief of ${town.slug}`, lang, () => briefMarkdown(project, town, lang));
+    attempt(`the ${lang} report`, lang, () => reportMarkdown(project, lang));
+    if (tables) attempt(`the ${lang} annex`, lang, () => annexDocument(project, tables.map((t) => localiseTable(t, lang, labels, model.references)), lang));
   }
   // The preview links to every output of a full build; it has no earlier build to compare with here.
   const paths = planOutputs(project, sources, { layout: 'separate' }).map((o) => o.path);
-  attempt('the preview', () => previewDocument(project, paths, describeChanges(undefined, model)));
+  attempt('the preview', 'en', () => previewDocument(project, paths, describeChanges(undefined, model)));
   return [...errors];
 }

@@ -241,13 +241,19 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
 type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;
 type Rendered = { file: VFile; state: RenderState; options: WriteOptions };
 
-/** One language's Markdown parsed into a tree, with a way to re-place messages at the YAML field or template behind them. */
-function parsePart(project: Project, sources: SourceLocators, lang: Lang, rendered: Rendered, headingIdPrefix = '') {
+/**
+ * One language's Markdown parsed into a tree, with a way to re-place messages at the YAML field or template behind
+ * them. Its errors (an unknown directive, a link to an unknown #id) are thrown, re-placed.
+ */
+export function parsePart(project: Project, sources: SourceLocators, lang: Lang, rendered: Pick<Rendered, 'file' | 'state'>, headingIdPrefix = '') {
   const { file, state } = rendered;
   const markdown = String(file.value);
-  const templatePath = file.path.replace(/#.*$/, '');
+  const template = project.templates.get(String(file.data.template));
+  const templatePath = template?.path ?? file.path.replace(/#.*$/, '');
+  // Literal Markdown may come from the template or any partial it includes.
+  const texts = [...project.templates].filter(([name, t]) => t === template || name.startsWith('partials/')).map(([, t]) => t);
   const locate = (path: string, field: (string | number)[]) => sources.sources.get(path)?.locate(field);
-  const trace = (messages: VFileMessage[]) => messages.map((m) => traceMessage(m, markdown, state, templatePath, locate));
+  const trace = (messages: VFileMessage[]) => messages.map((m) => traceMessage(m, markdown, state, { path: templatePath, texts }, locate));
   const labels = { figure: label(project, lang, 'document.figure'), table: label(project, lang, 'document.table') };
   try {
     return { tree: markdownToTree(file, labels, headingIdPrefix), trace };

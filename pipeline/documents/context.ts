@@ -84,5 +84,7 @@ export function renderMarkdown(project: Project, template: string, lang: Lang, c
   if (!compiled) throw new Error(`template "${template}" is missing`);
   const state = project.helpers.begin(lang);
   file.value = compiled.render({ ...context, lang });
+  // For messages about the Markdown: which template (and its partials) wrote it.
+  file.data.template = template;
   return state;
 }

@@ -13,6 +13,8 @@ type Node = hbs.AST.Node & { loc: hbs.AST.SourceLocation };
 
 export interface Template {
   path: string;
+  /** The template's own text, to find where literal Markdown in the output came from. */
+  text: string;
   render: (context: unknown) => string;
 }
 
@@ -51,6 +53,7 @@ export function compileTemplates(
     if (name.startsWith('partials/')) handlebars.registerPartial(name.slice('partials/'.length), compiled);
     templates.set(name, {
       path: source.path,
+      text: String(file.value),
       render: (context) => {
         try {
           return compiled(context, { allowProtoPropertiesByDefault: false });
