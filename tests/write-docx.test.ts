@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
-import type { IContext, IXmlableObject, PageNumberEstimator } from 'docx';
 import type { BlockContent, PhrasingContent, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import { visit } from 'unist-util-visit';
@@ -13,9 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { markdownToTree } from '../pipeline/markdown/index.js';
 import type { WriteOptions } from '../pipeline/write/options.js';
 import { writeDocx } from '../pipeline/write/docx/index.js';
-import { carryOn } from '../pipeline/write/docx/pages.js';
 import { robotoFiles } from '../pipeline/write/fonts.js';
 import { expectGolden, fixturesDir } from './golden.js';
+import { convertWithLibreOffice } from './support/ooxml.js';
 
 const sampleDir = join(fixturesDir, 'spine-sample');
 
@@ -174,31 +173,6 @@ function rowsAndCells(table: string): { properties: string; cells: string[] }[] 
   });
 }
 
-/**
- * The text LibreOffice prints of a document, its pages apart by form feeds. With `fonts`, a folder of fonts, it has
- * those fonts too (a fontconfig of its own), such as Roboto, which it would otherwise replace by a wider font.
- */
-async function convertWithLibreOffice(bytes: Uint8Array, name: string, { fonts }: { fonts?: string } = {}): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ek-docx-'));
-  try {
-    writeFileSync(join(dir, `${name}.docx`), bytes);
-    const profile = `file://${join(dir, 'lo-profile')}`; // a private profile, so parallel runs don't clash
-    const env = fonts ? { ...process.env, FONTCONFIG_FILE: fontConfig(dir, fonts) } : process.env;
-    await run('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${name}.docx`)], env);
-    const { stdout } = await run('pdftotext', ['-layout', join(dir, `${name}.pdf`), '-']);
-    return stdout;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A fontconfig file in `dir` with the system's fonts and those in `fonts`. */
-function fontConfig(dir: string, fonts: string): string {
-  const file = join(dir, 'fonts.conf');
-  writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${fonts}</dir><cachedir>${join(dir, 'fontconfig')}</cachedir></fontconfig>\n`);
-  return file;
-}
-
 /** The paragraph whose text contains `text`, outside the TOC. */
 function paragraphWith(xml: string, text: string): string {
   const found = (xml.replace(/<w:sdt>[\s\S]*?<\/w:sdt>/g, '').match(/<w:p[ >][\s\S]*?<\/w:p>/g) ?? [])
@@ -211,7 +185,7 @@ function paragraphWith(xml: string, text: string): string {
  * A document shaped like the bilingual report, separate layout: a title page and contents, then chapters of a page or
  * more, eight towns each with a long facts box, a figure, a list, a callout and a footnote; then the same in Spanish, in
  * a top-level `:::lang` (a section of its own) with its own contents. The facts boxes break across pages, as the real
- * report's do, which once stopped docx's page estimate (Ridder's, in the report): every page number after it was blank.
+ * report's do, which once stopped the page estimate of docx's own layout: every page number after it was blank.
  */
 function reportShaped(): Root {
   const words = (seed: number, count: number) =>
@@ -266,38 +240,6 @@ function tocEntries(xml: string): { text: string; page: number | undefined }[][]
     const [, text = entry, page = ''] = /^(.*?)\t?(\d*)$/.exec(entry) ?? [];
     return { text, page: page === '' ? undefined : Number(page) };
   }));
-}
-
-/**
- * A page estimate to test `carryOn` with: pages of 10 units, each block of the body (`fake.height`; a spacer paragraph,
- * its exact line height in twips / 400) on the page it starts on, moved whole to the next page when it doesn't fit. Like
- * docx's layout, it stops (leaving the bookmarks from there without a page, and the number of pages unknown) at a block
- * marked `always`, or at one marked `across` that would break across pages just at a whole unit, as a box whose line
- * would hang below the page does.
- */
-const fakeLayout = Object.assign((body: IXmlableObject) => {
-  const bookmarks = new Map<string, string>();
-  let page = 1;
-  let used = 0;
-  for (const block of body['w:body'] as IXmlableObject[]) {
-    const xml = JSON.stringify(block);
-    const { height, stop } = (block.fake ?? { height: Number(/"w:line":(\d+)/.exec(xml)?.[1]) / 400 }) as { height: number; stop?: 'always' | 'across' };
-    if (stop === 'always' || (stop === 'across' && used + height > 10 && Number.isInteger(10 - used))) return { bookmarks };
-    if (used + height > 10) [page, used] = [page + 1, 0];
-    for (const [, name] of xml.matchAll(/"w:name":"([^"]+)"/g)) bookmarks.set(name!, String(page));
-    used += height;
-  }
-  return { bookmarks, pageCount: page };
-}, {}) as PageNumberEstimator;
-
-/** A body for `fakeLayout`: a paragraph per block, with a bookmark per name. */
-function fakeBody(blocks: { height: number; marks?: string[]; stop?: 'always' | 'across' }[]): IXmlableObject {
-  return {
-    'w:body': blocks.map(({ height, marks = [], stop }) => ({
-      'w:p': marks.map((name, id) => ({ 'w:bookmarkStart': { _attr: { 'w:id': id, 'w:name': name } } })),
-      fake: { height, stop },
-    })),
-  };
 }
 
 describe('DOCX writer', () => {
@@ -359,7 +301,7 @@ describe('DOCX writer', () => {
     const toc = /<w:sdt>[\s\S]*?<\/w:sdt>/.exec(xml)?.[0] ?? '';
     expect(toc).toContain('TOC \\h \\o &quot;1-2&quot;');
     const entries = paragraphTexts(toc).filter((text) => text !== '');
-    // Page numbers as docx's layout estimates them (LibreOffice agrees on this sample).
+    // Page numbers as estimate.ts lays the pages out (LibreOffice agrees on this sample).
     expect(entries).toEqual(['Ridder: a sample brief\t1', 'Development by stage\t1', 'Desarrollo por etapas\t2', 'References\t4']);
   });
 
@@ -589,38 +531,14 @@ describe('DOCX writer', () => {
     expect(pages.every((page, i) => i === 0 || page! >= pages[i - 1]!)).toBe(true);
     expect(spanish![0]!.page).toBeGreaterThan(english!.at(-1)!.page!);
     expect(english!.at(-1)!.page).toBeGreaterThan(15); // long enough for many boxes to break across pages
-    // docx's own layout laid all of it out, boxes across pages and all: our fallback (pages.ts) was not needed, and
-    // NUMPAGES is filled in. With the boxes' lines at 1.1 lines, as they were, it stopped at the 4th town's box.
+    // Laid out to the end, boxes across pages and all (docx's own layout once stopped at the 4th town's box), with
+    // NUMPAGES filled in and nothing to warn of.
     expect(options.file.messages.map(String)).toEqual([]);
     expect(parts['word/styles.xml']).toMatch(/w:styleId="Facts">.*?<w:spacing [^>]*w:lineRule="atLeast"/);
     const pageCounts = Object.entries(parts).filter(([path]) => /^word\/footer\d+\.xml$/.test(path))
       .map(([, xml]) => Number(/NUMPAGES[\s\S]*?<w:t(?: [^>]*)?>(\d+)<\/w:t>/.exec(xml)?.[1]));
     expect(pageCounts).toHaveLength(2);
     for (const count of pageCounts) expect(count).toBeGreaterThanOrEqual(spanish!.at(-1)!.page!);
-  });
-
-  it('carries the page count on past where the page layout stops, laying out again from a page it surely starts', () => {
-    const context = {} as IContext;
-    // The layout stops at the box (3rd block), where a page would break just so: laid out again from the first page,
-    // nudged down a little, the box goes on the next page, and the count goes on as it would have.
-    const carried: string[][] = [];
-    const across = carryOn(fakeLayout, (names) => carried.push([...names]))(fakeBody([
-      { height: 6, marks: ['intro'] }, { height: 3, marks: ['towns'] }, { height: 5, stop: 'across' },
-      { height: 4, marks: ['town1'] }, { height: 8, marks: ['town2'] }, { height: 2, marks: ['end'] },
-    ]), context);
-    expect(Object.fromEntries(across.bookmarks)).toEqual({ intro: '1', towns: '1', town1: '2', town2: '3', end: '3' });
-    expect(across.pageCount).toBe(3);
-    expect(carried).toEqual([['town1', 'town2', 'end']]);
-    // A block it cannot lay out at all starts the page the block before it did; what follows is laid out from there.
-    const always = carryOn(fakeLayout)(fakeBody([
-      { height: 8, marks: ['a'] }, { height: 4, marks: ['b'] }, { height: 4, marks: ['c', 'c2'], stop: 'always' },
-      { height: 9, marks: ['d'] }, { height: 9, marks: ['e'] },
-    ]), context);
-    expect(Object.fromEntries(always.bookmarks)).toEqual({ a: '1', b: '2', c: '2', c2: '2', d: '2', e: '3' });
-    expect(always.pageCount).toBe(3);
-    // What the layout numbers itself is left as it is.
-    const whole = fakeBody([{ height: 8, marks: ['a'] }, { height: 8, marks: ['b'] }]);
-    expect(carryOn(fakeLayout)(whole, context)).toEqual(fakeLayout(whole, context));
   });
 
   it.skipIf(!existsSync('/usr/bin/soffice'))('puts each heading of the report-shaped document, in LibreOffice with Roboto, on the page its entry says (±1)', async () => {

@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 
 /** The parts of an OOXML package (DOCX, XLSX) as text, by path. */
@@ -31,4 +32,31 @@ export function sofficeConvert(path: string, format: 'pdf' | 'csv'): string {
   const produced = readdirSync(outDir);
   if (produced.length !== 1) throw new Error(`LibreOffice produced ${produced.length} files converting ${path}`);
   return join(outDir, produced[0]!);
+}
+
+const runCommand = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => promisify(execFile)(command, args, { timeout: 110_000, env });
+
+/**
+ * The text LibreOffice prints of a document, its pages apart by form feeds. With `fonts`, a folder of fonts, it has
+ * those fonts too (a fontconfig of its own), such as Roboto, which it would otherwise replace by a wider font.
+ */
+export async function convertWithLibreOffice(bytes: Uint8Array, name: string, { fonts }: { fonts?: string } = {}): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ek-docx-'));
+  try {
+    writeFileSync(join(dir, `${name}.docx`), bytes);
+    const profile = `file://${join(dir, 'lo-profile')}`; // a private profile, so parallel runs don't clash
+    const env = fonts ? { ...process.env, FONTCONFIG_FILE: fontConfig(dir, fonts) } : process.env;
+    await runCommand('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${name}.docx`)], env);
+    const { stdout } = await runCommand('pdftotext', ['-layout', join(dir, `${name}.pdf`), '-']);
+    return stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A fontconfig file in `dir` with the system's fonts and those in `fonts`. */
+function fontConfig(dir: string, fonts: string): string {
+  const file = join(dir, 'fonts.conf');
+  writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${fonts}</dir><cachedir>${join(dir, 'fontconfig')}</cachedir></fontconfig>\n`);
+  return file;
 }

@@ -82,7 +82,6 @@ const blockHandlers: Record<string, BlockHandler> = {
   heading: (node: Heading, ctx) => {
     const children = inlines(node.children, ctx);
     const id = node.data?.id;
-    if (id) ctx.doc.headings.set(bookmarkName(id), node);
     return [paragraph(ctx, {
       heading: headingLevels[node.depth - 1],
       children: id ? [new Bookmark({ id: bookmarkName(id), children })] : children,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NumberingDefinition } from 'docx';
-import type { Heading, Node } from 'mdast';
+import type { Node } from 'mdast';
 import type { WriteOptions } from '../options.js';
 
 /** Word's language tag for each document language: the region decides the spelling dictionary. */
@@ -37,8 +37,6 @@ export interface DocumentState {
   sectionBlank: boolean;
   /** The next paragraph is the first of a `:::parallel` row's first cell (see `paragraph` in blocks.ts). */
   rowStart: boolean;
-  /** The headings with an id, by their bookmark's name, to say where the page estimate gave up (pages.ts). */
-  headings: Map<string, Heading>;
 }
 
 /** Where a handler is: what the paragraphs and runs it makes inherit. */

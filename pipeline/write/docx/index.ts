@@ -1,7 +1,6 @@
 import { Document, Packer, type Paragraph, TextRun } from 'docx';
 import type { Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
-import { toString } from 'mdast-util-to-string';
 import { countTocs } from '../../markdown/directives.js';
 import type { WriteOptions } from '../options.js';
 import { normaliseZip } from '../zip.js';
@@ -12,7 +11,7 @@ import { Footnotes } from './footnotes.js';
 import { languageEveryRun, languageParts } from './languages.js';
 import { type Orientation, textHeight, textWidth } from './geometry.js';
 import { type RunningTexts, section } from './page.js';
-import { pageNumberEstimator } from './pages.js';
+import { estimatePageNumbers } from './estimate.js';
 import { documentStyles, fontTableXml, numbering, tableStylesXml } from './styles.js';
 
 /**
@@ -34,7 +33,6 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
   const doc: DocumentState = {
     options, footnoteId: (id, ctx) => footnotes.idFor(id, ctx), listInstances: 0, captionCounts: new Map(), drawings: 0,
     tocScopes: tocs > 1 ? { count: 0 } : undefined, tocLanguages: [], pageBreakPending: false, sectionBlank: true, rowStart: false,
-    headings: new Map(),
   };
   const texts: RunningTexts = { header: { text: labels.header, lang }, pageOf: { text: labels.pageOf, lang }, footerNote: { text: labels.footerNote, lang } };
 
@@ -62,19 +60,13 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     ],
     styles: documentStyles(lang),
     // The table styles, which docx has no API for, as "external" styles: docx keeps its own and ours beside them, and
-    // its page estimate sees them (cell margins, spacing), as it would not if they were added to the packed part.
+    // our page estimate (estimate.ts) reads them with the others (cell margins, spacing).
     externalStyles: tableStylesXml(),
     numbering,
     footnotes: footnotes.notes,
     // Only a table of contents needs the pages laid out (its page numbers); Word and LibreOffice work out the footer's
     // page count themselves, and the layout is most of the time a DOCX takes.
-    ...(tocs > 0 ? { pageNumbers: pageNumberEstimator((names) => {
-      // docx's layout stopped before these: their pages, and the TOC's numbers, are our own estimate (pages.ts).
-      const heading = names.map((name) => doc.headings.get(name)).find((node) => node !== undefined);
-      if (!heading) return;
-      const reason = `the page layout stopped before "${toString(heading)}": from there on, the contents' page numbers are estimated and may be a page out until Word updates its fields`;
-      options.file.message(reason, { place: heading.position, ruleId: 'docx-page-estimate', source: 'ek-towns' });
-    }) } : {}),
+    ...(tocs > 0 ? { pageNumbers: estimatePageNumbers } : {}),
     sections: sections.length > 0 ? sections : [section([], 'portrait', texts)],
   });
   const packed = await Packer.toBuffer(document);

@@ -114,8 +114,7 @@ const tableStyles = [
     </w:tblStylePr>`),
   // Side-by-side languages: no frame, a light rule between the columns and none between the rows (LibreOffice draws
   // one again at the top of a row continued on the next page). The cells set their own inner margins (blocks.ts), so
-  // the text lines up with the page margins on the outside. Single line spacing in the narrow columns: it also lets
-  // docx's page estimate follow a row across pages, which stops at a line whose extra spacing would hang below a page.
+  // the text lines up with the page margins on the outside. Single line spacing in the narrow columns.
   tableStyle('Parallel', 'Parallel Languages', `
     <w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr>
     <w:tblPr>
@@ -137,10 +136,8 @@ function tableStyle(id: string, name: string, body: string): string {
  * A one-cell table style for boxed content: a shaded, bordered frame whose content an editor restyles at once.
  *
  * Its lines are at least as tall as the body's, rather than 1.1 lines: a box is one row, which breaks across pages
- * (a long facts box is taller than what is left of a page), and docx's page estimate gives up on such a row at a line
- * that fits only without the room multiple spacing adds below its text, as Word lets it hang below the page. Every page
- * number after it (the TOC's, NUMPAGES) was then left blank. At-least spacing adds no room below the text, and looks
- * the same.
+ * (a long facts box is taller than what is left of a page), and at-least spacing adds no room below the text that
+ * Word would let hang below the page, so where the row breaks does not hang on it. It looks the same.
  */
 function boxStyle(id: string, name: string, fill: string, border: string): string {
   const side = (edge: string) => `<w:${edge} w:val="single" w:sz="8" w:space="0" w:color="${border}"/>`;
