@@ -72,20 +72,26 @@ export function briefContext(project: Project, town: TownModel) {
 }
 
 export function briefFigures(project: Project, town: TownModel, lang: Lang): Record<string, Figure> {
-  const { model } = project;
-  const timeline = drawTimeline({
+  return { timeline: townTimeline(project, town, lang), map: townMap(project, town, lang) };
+}
+
+/** A town's timeline of 1925–1953 (the brief's, and the report's for each town). */
+export function townTimeline(project: Project, town: TownModel, lang: Lang): Figure {
+  return drawTimeline({
     range: briefRange,
-    stages: model.stages.map((s) => ({ id: s.id, label: s.title[lang], from: s.from, to: s.to })),
+    stages: project.model.stages.map((s) => ({ id: s.id, label: s.title[lang], from: s.from, to: s.to })),
     events: town.events.filter((e) => inRange(e.year, e.to ?? e.year)).map((e) => ({ year: e.year, ...(e.to ? { to: e.to } : {}), label: e.label?.[lang] ?? '', stageId: e.stage })),
     yearLabel: label(project, lang, 'timeline.years'),
   });
-  const map = drawLocatorMap({
+}
+
+function townMap(project: Project, town: TownModel, lang: Lang): Figure {
+  return drawLocatorMap({
     towns: mapTownsOf(project, town).map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
     highlight: town.slug,
     sourceNote: 'Natural Earth (world-atlas)',
     size: { width: 400, height: 290 },
   });
-  return { timeline, map };
 }
 
 /** One brief's Markdown alone, without its figures (what `check` renders). */

@@ -2,7 +2,7 @@ import { VFile } from 'vfile';
 import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawStatusChart } from '../figures/status-chart.js';
 import type { Lang, Provenance, WriteOptions } from '../write/options.js';
-import { briefContext, briefFigures } from './brief.js';
+import { briefContext, townTimeline } from './brief.js';
 import { documentMeta, label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
 
 export { type ReportLayout, reportLayouts } from '../build/choices.js';
@@ -24,7 +24,7 @@ export function reportContext(project: Project, lang: Lang) {
 
 export function reportFigures(project: Project, lang: Lang) {
   const { model } = project;
-  const timelines = Object.fromEntries(model.towns.map((town) => [`timeline-${town.slug}`, briefFigures(project, town, lang).timeline]));
+  const timelines = Object.fromEntries(model.towns.map((town) => [`timeline-${town.slug}`, townTimeline(project, town, lang)]));
   return {
     ...timelines,
     'region-map': drawLocatorMap({
