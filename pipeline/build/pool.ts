@@ -41,8 +41,15 @@ export interface Job {
  * would otherwise all stay in memory).
  */
 export async function* produceAll(jobs: readonly Job[], threads: Threads, workerData: () => WorkerData): AsyncGenerator<Outcome> {
-  const settle: ((outcome: Outcome) => void)[] = [];
-  const outcomes: (Promise<Outcome> | undefined)[] = jobs.map((_, index) => new Promise<Outcome>((resolve) => { settle[index] = resolve; }));
+  const resolvers: (((outcome: Outcome) => void) | undefined)[] = [];
+  const outcomes: (Promise<Outcome> | undefined)[] = jobs.map((_, index) => new Promise<Outcome>((resolve) => { resolvers[index] = resolve; }));
+  // A promise's resolver keeps what it was resolved with, as long as the resolver is kept: each is let go once used,
+  // or every PDF of a large run would stay in memory.
+  const settle = (index: number, outcome: Outcome) => {
+    const resolve = resolvers[index];
+    resolvers[index] = undefined;
+    resolve?.(outcome);
+  };
   const queued = jobs.map((job, index) => ({ job, index }));
   const heavy = queued.filter(({ job }) => job.output.weight !== undefined).sort((a, b) => b.job.output.weight! - a.job.output.weight!);
   const count = threads === 'auto' ? (heavy.length >= autoMinimum ? availableParallelism() : 1) : threads;
@@ -52,7 +59,7 @@ export async function* produceAll(jobs: readonly Job[], threads: Threads, worker
     for (let next = list.shift(); next; next = list.shift()) {
       // Let the event loop run between outputs: workers' results are taken in, Ctrl-C and SIGTERM handled promptly.
       await new Promise((resolve) => setImmediate(resolve));
-      settle[next.index]!(await produceOutcome(next.job.output, next.job.provenance));
+      settle(next.index, await produceOutcome(next.job.output, next.job.provenance));
     }
   };
   if (pooled) {
@@ -81,7 +88,7 @@ type Queued = { job: Job; index: number };
 const workerHeap = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 48 };
 
 /** A worker that takes jobs from `take` while there are any, then stops; `stopped` is called when it has. */
-function startWorker(workerData: WorkerData, take: () => Queued | undefined, settle: ((outcome: Outcome) => void)[], stopped: () => void): void {
+function startWorker(workerData: WorkerData, take: () => Queued | undefined, settle: (index: number, outcome: Outcome) => void, stopped: () => void): void {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData, resourceLimits: workerHeap });
   let current: Queued | undefined;
   const feed = () => {
@@ -95,11 +102,11 @@ function startWorker(workerData: WorkerData, take: () => Queued | undefined, set
     const dying = current;
     current = undefined;
     if (!dying) return;
-    if ((reason as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') void produceOutcome(dying.job.output, dying.job.provenance).then(settle[dying.index]);
-    else settle[dying.index]!({ kind: 'failed', text: internalError(dying.job.output.path, reason) });
+    if ((reason as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') void produceOutcome(dying.job.output, dying.job.provenance).then((outcome) => settle(dying.index, outcome));
+    else settle(dying.index, { kind: 'failed', text: internalError(dying.job.output.path, reason) });
   };
   worker.on('message', (reply: WorkerReply) => {
-    if ('outcome' in reply && current) settle[current.index]!(reply.outcome);
+    if ('outcome' in reply && current) settle(current.index, reply.outcome);
     feed();
   });
   worker.on('error', died);

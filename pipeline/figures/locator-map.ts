@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { geoConicEqualArea, geoContains, geoDistance, geoPath } from 'd3-geo';
+import { geoBounds, geoConicEqualArea, geoContains, geoDistance, geoPath } from 'd3-geo';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -86,11 +86,35 @@ function niceKm(kmPerPt: number, maxPt: number): number {
 
 type VisibleCountry = { id: string; d: string; c: Country };
 const basemaps = new Map<string, VisibleCountry[]>();
-/** Projecting the countries is most of a map's cost, and every brief's map shares the same frame: do it once. */
+/** Frames kept: the real towns' maps share one; a run of many towns has a frame per neighbourhood, each used once. */
+const basemapsKept = 8;
+/** Projecting the countries is most of a map's cost, and the briefs' maps mostly share a frame: do it once per frame. */
 function basemap(key: string, project: () => VisibleCountry[]): VisibleCountry[] {
   let countries = basemaps.get(key);
-  if (!countries) basemaps.set(key, (countries = project()));
+  if (!countries) {
+    countries = project();
+    basemaps.set(key, countries);
+    if (basemaps.size > basemapsKept) basemaps.delete(basemaps.keys().next().value!);
+  }
   return countries;
+}
+
+let countryBounds: [[number, number], [number, number]][] | undefined;
+/**
+ * The countries that may show in a frame around these longitudes and latitudes: those whose bounds come within 15° of
+ * it (the frame's margins and the conic projection's curved edges reach far less). Projecting all 242 countries of
+ * the 50m atlas for every map was most of a brief's time in a run of many towns, whose maps each have a frame.
+ */
+function countriesNear(lon0: number, lon1: number, lat0: number, lat1: number): Country[] {
+  const all = loadCountries();
+  countryBounds ??= all.map((c) => geoBounds(c));
+  const margin = 15;
+  return all.filter((_, i) => {
+    const [[west, south], [east, north]] = countryBounds![i]!;
+    if (south > lat1 + margin || north < lat0 - margin) return false;
+    // Bounds across the antimeridian (west > east) are kept: there are few, and they are wide.
+    return west > east || !(west > lon1 + margin || east < lon0 - margin);
+  });
 }
 
 /**
@@ -135,7 +159,7 @@ export function drawLocatorMap(input: LocatorMapInput): Figure {
   const body: string[] = [];
   if (input.title) body.push(text(frame[0], 14, input.title, { size: 10, bold: true }));
   const visible = basemap(`${frame.join()}|${lon0},${lon1},${lat0},${lat1}`, () =>
-    loadCountries()
+    countriesNear(lon0, lon1, lat0, lat1)
       .map((c) => ({ id: String(c.id), d: path(c) ?? '', c }))
       .filter((c) => c.d !== ''),
   );
