@@ -26,8 +26,9 @@ Options:
   --layout LAYOUT   bilingual report layout: separate (English, then Spanish; default) or parallel (side by side)
   --shard K/N       build only shard K of N of the per-town outputs (for batch runners); a normal build
                     afterwards makes the rest and merges the shards' manifests
-  --jobs N          make outputs on N threads at once (default: one per CPU core when there are
-                    40 or more briefs, reports and annex documents to make, else 1: no worker threads)
+  --jobs N          make outputs on N worker threads at once (1: on the main thread alone). Default: with
+                    40 or more briefs, reports and annex documents to make, a worker per CPU core but one
+                    (at least one); else the main thread alone
   --quiet           print only problems and the summary line
   -h, --help        show this help
   --version         print the version

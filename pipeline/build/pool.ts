@@ -15,13 +15,19 @@ export interface WorkerData {
 export interface WorkerRequest { path: string; provenance: Provenance; job: JobData }
 export type WorkerReply = { ready: true } | { outcome: Outcome };
 
-/** A number of threads, or 'auto': one per CPU core when there are enough outputs to share (autoMinimum). */
+/**
+ * A number of threads (N > 1: N worker threads; 1: this thread alone), or 'auto': from autoMinimum weighed outputs
+ * on, a worker per CPU core but one (at least one), the core left to this thread, which hashes, writes and records
+ * what the workers make.
+ */
 export type Threads = number | 'auto';
 
 /**
  * Each worker starts cold (its own modules, fonts and compiled code), which costs more than it saves on a small
- * build: measured on 2 cores, the eight towns' 23 weighed outputs took 12.5 s on two workers against 11.7 s on one
- * thread, 200 briefs 35 s against 43 s.
+ * build: on 2 cores the eight towns' build takes 7-8 s on this thread alone and 10 s with two workers. For 200
+ * briefs (2 cores, other jobs running) this thread alone took 38-44 s and 345-365 MiB, two workers 46-51 s and
+ * 390 MiB, one worker 59-67 s and 273 MiB: a worker's heap is bounded, so its memory stays flat, and for a run of
+ * thousands of briefs, flat memory is what matters.
  */
 const autoMinimum = 40;
 
@@ -33,8 +39,8 @@ export interface Job {
 }
 
 /**
- * Makes the outputs on `threads` worker threads, or on this one when that is 1 or there are fewer than two weighed
- * outputs (or, for 'auto', fewer than autoMinimum). Outputs with a `weight` go to the
+ * Makes the outputs on worker threads as `threads` says (see Threads), or on this one when that is 1 or there are
+ * fewer than two weighed outputs (or, for 'auto', fewer than autoMinimum). Outputs with a `weight` go to the
  * workers, heaviest first, so the longest (the report) does not start last; the others are quick and made here,
  * which keeps this thread free to take in the workers' results and hand them their next output. Yields each job's
  * outcome in the jobs' order, whatever order they finish in, and keeps none once yielded (a large run's PDFs
@@ -52,8 +58,8 @@ export async function* produceAll(jobs: readonly Job[], threads: Threads, worker
   };
   const queued = jobs.map((job, index) => ({ job, index }));
   const heavy = queued.filter(({ job }) => job.output.weight !== undefined).sort((a, b) => b.job.output.weight! - a.job.output.weight!);
-  const count = threads === 'auto' ? (heavy.length >= autoMinimum ? availableParallelism() : 1) : threads;
-  const pooled = count > 1 && heavy.length > 1;
+  const workers = threads === 'auto' ? (heavy.length >= autoMinimum ? Math.max(1, availableParallelism() - 1) : 0) : threads > 1 ? threads : 0;
+  const pooled = workers > 0 && heavy.length > 1;
   const here = pooled ? queued.filter(({ job }) => job.output.weight === undefined) : [...queued];
   const makeHere = async (list: Queued[]) => {
     for (let next = list.shift(); next; next = list.shift()) {
@@ -64,7 +70,7 @@ export async function* produceAll(jobs: readonly Job[], threads: Threads, worker
   };
   if (pooled) {
     const data = workerData();
-    let working = Math.min(count, heavy.length);
+    let working = Math.min(workers, heavy.length);
     // Should every worker stop early (one that cannot start, or runs out of memory), this thread makes what is left.
     const stopped = () => --working === 0 && void makeHere(heavy);
     for (let n = working; n > 0; n--) startWorker(data, () => heavy.shift(), settle, stopped);
