@@ -454,11 +454,12 @@ function layOut(items: Xml[], styles: Styles): EstimatedPageNumbers {
     // Space before is dropped at the top of a page the text before filled, kept after a page break.
     let before = used === 0 ? (lines.pageBreakBefore || position === 0 ? lines.before : 0) : spaceBetween(previous, lines);
     const total = lines.lines.reduce((sum, line) => sum + line, 0);
-    // What must go on this page with the paragraph's first line: all of it (keep lines together), its first two lines
-    // (orphan control), and for keep-with-next the start of what follows.
+    // What must go on this page with the paragraph's first line: all of it (keep lines together, or keep with next:
+    // our headings and captions are short), else its first two lines (orphan control); with keep-with-next, also the
+    // start of what follows.
     const firstPart = lines.keepLines ? total : lines.lines.slice(0, lines.widowControl ? 2 : 1).reduce((sum, line) => sum + line, 0);
     const next = lines.keepNext ? nextStart(measured.slice(position + 1).map((m) => m.block)) : 0;
-    const needed = before + (lines.keepNext ? Math.max(firstPart, total) : firstPart) + next;
+    const needed = before + (lines.keepNext ? total : firstPart) + next;
     if (used > 0 && used + needed > geometry.height && needed <= geometry.height) {
       newPage();
       before = 0;
