@@ -151,8 +151,9 @@ async function confirmTranslations(sourcesDir: string): Promise<number> {
   if (errors.length > 0 || !result.model) return 1;
   const header = '# Written by `ek-towns confirm-translations`: for each bilingual text, a hash of the English its Spanish\n'
     + '# translation was reviewed against. `ek-towns check` warns where the English has changed since.\n';
-  writeFileSync(join(sourcesDir, lockFileName), header + stringify(result.confirmedLock, { sortMapEntries: true }));
-  const count = Object.values(result.confirmedLock).reduce((n, texts) => n + Object.keys(texts).length, 0);
+  const lock = result.confirmedLock();
+  writeFileSync(join(sourcesDir, lockFileName), header + stringify(lock, { sortMapEntries: true }));
+  const count = Object.values(lock).reduce((n, texts) => n + Object.keys(texts).length, 0);
   process.stdout.write(`confirmed ${count} translations in ${join(sourcesDir, lockFileName)}\n`);
   return 0;
 }

@@ -36,8 +36,8 @@ export interface LoadResult {
   brokenTowns: TownRemains[];
   /** Bilingual texts whose Spanish was never confirmed (see translations.ts). */
   unconfirmedTranslations: number;
-  /** The translation lock as `confirm-translations` would write it now. */
-  confirmedLock: TranslationLock;
+  /** The translation lock as `confirm-translations` would write it now (worked out when asked: a build never does). */
+  confirmedLock: () => TranslationLock;
 }
 
 /** Where an object of the model was written: a source file and the field path inside it. */
@@ -80,7 +80,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     file.message('no source files here: the folder is missing or empty (is --sources right?)', {
       place: { line: 1, column: 1 }, ruleId: 'missing-source-file', source: 'ek-towns',
     }).fatal = true;
-    return { files: [file], sources, origins: new WeakMap(), broken: [root], brokenTowns: [], unconfirmedTranslations: 0, confirmedLock: {} };
+    return { files: [file], sources, origins: new WeakMap(), broken: [root], brokenTowns: [], unconfirmedTranslations: 0, confirmedLock: () => ({}) };
   }
 
   for (const input of sorted) {
@@ -144,7 +144,8 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     data.map((v) => ({ relative: relative(v.file), file: files.find((f) => f.path === v.file)!, source: sources.get(v.file)!, data: v.data })),
     lock,
   );
-  const confirmedLock = currentLock(data.map((v) => ({ relative: relative(v.file), data: v.data })));
+  const lockFiles = data.map((v) => ({ relative: relative(v.file), data: v.data }));
+  const confirmedLock = () => currentLock(lockFiles);
   const translations = { unconfirmedTranslations: unconfirmed, confirmedLock };
   const origins = new WeakMap<object, Origin>();
   for (const { file, data: value } of data) indexOrigins(value, file, [], origins);
