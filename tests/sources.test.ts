@@ -108,6 +108,19 @@ describe('loading sources', () => {
     ]);
   });
 
+  it('places a message after loading by reading the file again, and at its top if the file changed since', () => {
+    const tree = minimal();
+    const original = tree.find((f) => f.path === ridder)!;
+    const placeWhenReadAgainGives = (bytes: Uint8Array) => {
+      const { sources } = loadSources('sources', tree.map((f) => (f === original ? { ...f, readAgain: () => bytes } : f)));
+      return sources.get(ridder)!.locate(['cityStatus', 1, 'year']);
+    };
+    const line = Buffer.from(original.bytes).toString('utf8').split('\n').findIndex((l) => l.includes('year: 1932')) + 1;
+    expect(placeWhenReadAgainGives(original.bytes)).toEqual({ line, column: 11 });
+    // Saved again between loading and the message (a line added at the top): no place rather than a wrong one.
+    expect(placeWhenReadAgainGives(Buffer.concat([Buffer.from('# edited\n'), original.bytes]))).toEqual({ line: 1, column: 1 });
+  });
+
   it('rejects path-traversal slugs', () => {
     expect(load(replace(ridder, 'slug: ridder', 'slug: ../../etc')).messages).toEqual([
       'sources/towns/ridder.yaml:1:7 error: slug: expected a slug of a–z, 0–9 and "-", got "../../etc"',

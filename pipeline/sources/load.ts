@@ -13,6 +13,11 @@ export interface SourceFile {
   /** Path as the user sees it, e.g. `sources/towns/ridder.yaml`. */
   path: string;
   bytes: Uint8Array;
+  /**
+   * The bytes read again, for a message placed after loading (readSourceTree gives it): then the loaded project need
+   * not keep them, which for many towns is most of what it would hold.
+   */
+  readAgain?: () => Uint8Array;
 }
 
 /** Where each source file's fields are, by path: what a message about generated text is traced back to. */
@@ -93,7 +98,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
       });
       continue;
     }
-    const source = readYaml(file, input.bytes);
+    const source = readYaml(file, input.bytes, input.readAgain);
     if (role === 'town') remains.set(input.path, townRemains(input.path, source?.data));
     if (!source) continue;
     const result = schemas[role].safeParse(source.data);
@@ -145,7 +150,7 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     lock,
   );
   const lockFiles = data.map((v) => ({ relative: relative(v.file), data: v.data }));
-  const confirmedLock = () => currentLock(lockFiles);
+  const confirmedLock = lockWhenAsked(lockFiles);
   const translations = { unconfirmedTranslations: unconfirmed, confirmedLock };
   const origins = new WeakMap<object, Origin>();
   for (const { file, data: value } of data) indexOrigins(value, file, [], origins);
@@ -181,4 +186,12 @@ function fatal(file: VFile, source: YamlLocator, path: (string | number)[], at: 
     place: source.locate(path, at), ruleId: 'invalid-field', source: 'ek-towns',
   });
   message.fatal = true;
+}
+
+/**
+ * The lock, worked out when asked. Made outside loadSources: a closure made in there would share its scope with the
+ * others there, and so keep every file's bytes (`inputs`) for as long as the project lives.
+ */
+function lockWhenAsked(files: Parameters<typeof currentLock>[0]): () => TranslationLock {
+  return () => currentLock(files);
 }

@@ -13,5 +13,5 @@ export function readSourceTree(root: string): SourceFile[] {
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort()
-    .map((path) => ({ path, bytes: readFileSync(path) }));
+    .map((path) => ({ path, bytes: readFileSync(path), readAgain: () => readFileSync(path) }));
 }

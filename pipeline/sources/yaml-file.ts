@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { VFile } from 'vfile';
 
@@ -30,7 +31,7 @@ const BOM = 0xfeff;
  * with a warning), an empty file, YAML syntax errors, tabs, duplicate keys, text taken for an alias or an anchor,
  * and data nested or aliased beyond reason. Returns undefined when the file cannot be read as data.
  */
-export function readYaml(file: VFile, bytes: Uint8Array): YamlSource | undefined {
+export function readYaml(file: VFile, bytes: Uint8Array, readAgain?: () => Uint8Array): YamlSource | undefined {
   const text = decodeUtf8(file, bytes);
   if (text === undefined) return undefined;
   let source = text;
@@ -81,12 +82,35 @@ export function readYaml(file: VFile, bytes: Uint8Array): YamlSource | undefined
   }
   // The locator keeps the file's bytes, not its text: as a string, a file with one non-Latin-1 letter takes two bytes
   // a character, on the heap; the bytes are half that, off it (for 1,000 towns, some 35 MB against 17).
-  return yamlSource(file.path, textOf(bytes, source.length !== text.length), { doc, lineCounter }, data);
+  return yamlSource(file.path, textOf(bytes, source.length !== text.length, readAgain), { doc, lineCounter }, data);
 }
 
-/** The text of the bytes again, when a message needs it; made apart from readYaml, to hold nothing else. */
-function textOf(bytes: Uint8Array, bom: boolean): () => string {
-  return () => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(bom ? 1 : 0);
+/**
+ * The text again, when a message needs it; made apart from readYaml, to hold nothing else. With `readAgain` it holds
+ * only a hash of the bytes and reads them again; should the file have changed since, nothing can be placed in it
+ * (its messages go at its top) rather than at the wrong line.
+ */
+function textOf(bytes: Uint8Array, bom: boolean, readAgain?: () => Uint8Array): () => string {
+  return readAgain ? textReadAgain(hashOf(bytes), bom, readAgain) : () => decodeText(bytes, bom);
+}
+
+/** Made apart from textOf, whose scope holds the bytes. */
+function textReadAgain(hash: string, bom: boolean, readAgain: () => Uint8Array): () => string {
+  return () => {
+    const again = readAgainOrNothing(readAgain);
+    return again && hashOf(again) === hash ? decodeText(again, bom) : '';
+  };
+}
+
+const hashOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const decodeText = (bytes: Uint8Array, bom: boolean) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(bom ? 1 : 0);
+
+function readAgainOrNothing(readAgain: () => Uint8Array): Uint8Array | undefined {
+  try {
+    return readAgain();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Made apart from readYaml, so that its closures hold the bytes and nothing else of the parse. */
