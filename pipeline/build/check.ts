@@ -1,3 +1,4 @@
+import type { VFile } from 'vfile';
 import { loadAnnexTables } from '../annex/index.js';
 import { localiseTable } from '../annex/localise.js';
 import type { AnnexTable } from '../annex/table.js';
@@ -7,12 +8,11 @@ import { briefMarkdown } from '../documents/brief.js';
 import type { Project } from '../documents/context.js';
 import { previewDocument } from '../documents/preview.js';
 import { reportMarkdown } from '../documents/report.js';
+import type { RenderState } from '../render/helpers.js';
 import { languages } from '../render/labels.js';
 import type { LoadResult } from '../sources/load.js';
-import { describeChanges } from './changes.js';
-import type { RenderState } from '../render/helpers.js';
 import type { Lang } from '../write/options.js';
-import type { VFile } from 'vfile';
+import { describeChanges } from './changes.js';
 import { parsePart, planOutputs } from './outputs.js';
 import { loadProject, type ProjectPaths } from './project.js';
 
