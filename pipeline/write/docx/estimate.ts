@@ -206,7 +206,7 @@ interface Lines {
   sectionAfter?: Geometry;
 }
 interface Row { height: number; cantSplit: boolean; header: boolean; bookmarks: string[] }
-interface Rows { kind: 'rows'; rows: Row[]; bookmarks: string[] }
+interface Rows { kind: 'rows'; rows: Row[] }
 type Block = Lines | Rows;
 
 const twipsToPoints = (twips: number) => twips / 20;
@@ -365,7 +365,7 @@ function table(content: unknown, styles: Styles, width: number): Rows {
     }
     rows.push({ height, cantSplit: flag(trPr, 'w:cantSplit') === true, header: flag(trPr, 'w:tblHeader') === true, bookmarks: bookmarksIn(row) });
   }
-  return { kind: 'rows', rows, bookmarks: [] };
+  return { kind: 'rows', rows };
 }
 
 function measure(block: unknown, styles: Styles, width: number, tableContext?: TableContext): Block {
