@@ -67,9 +67,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return (process.stdout.write(usage), 0);
   if (values.version) return (process.stdout.write('ek-towns 0.1.0\n'), 0);
   const [command, ...rest] = positionals;
-  const outProblem = command && ['build', 'watch', 'verify', 'clean'].includes(command)
-    ? outputFolderProblem(values.out) ?? (command === 'build' || command === 'watch' ? makeOutputFolder(values.out) : undefined)
-    : undefined;
+  const outProblem = command && ['build', 'watch', 'verify', 'clean'].includes(command) ? outputFolderProblem(values.out) : undefined;
   if (outProblem) {
     process.stderr.write(`ek-towns: ${outProblem}\n`);
     return 2;
@@ -104,6 +102,12 @@ async function main(argv: string[]): Promise<number> {
   const jobs: number | 'auto' = values.jobs === undefined ? 'auto' : Number(values.jobs);
   if (jobs !== 'auto' && (!Number.isInteger(jobs) || jobs < 1)) {
     process.stderr.write(`ek-towns: --jobs takes a whole number of threads, 1 or more; got "${values.jobs}"\n`);
+    return 2;
+  }
+  // Made only once every option is known to be right: a mistyped option leaves no empty folder behind.
+  const cannotMake = makeOutputFolder(values.out);
+  if (cannotMake) {
+    process.stderr.write(`ek-towns: ${cannotMake}\n`);
     return 2;
   }
   const groups = only as OutputGroup[];

@@ -260,6 +260,12 @@ describe('when the file system says no', () => {
     expect(result.stderr).toBe('ek-towns: --out "/proc/ek-towns-test/output" cannot be made: "/proc/ek-towns-test": no such file or folder (or it cannot be made there) (ENOENT)\n');
   });
 
+  it('makes no output folder for a command it refuses', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ek-typo-')), 'output');
+    expect((await run(['build', '--only', 'brefs', '--out', out])).code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('fails only the output a folder stands in the way of, keeps its record and the folder, and clean leaves the folder', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ek-in-the-way-'));
     expect((await run(['build', '--only', 'model', '--out', out, '--quiet'])).code).toBe(0);

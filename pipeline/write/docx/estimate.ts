@@ -248,13 +248,13 @@ function bookmarksIn(xml: unknown): string[] {
 interface TableContext { style?: Style[] }
 
 /** A paragraph's lines in a column `width` points wide. */
-function paragraph(content: unknown, styles: Styles, width: number, table: TableContext = {}): Lines {
+function paragraph(content: unknown, styles: Styles, width: number, inTable: TableContext = {}): Lines {
   const pPr = child(content, 'w:pPr');
   const styleId = attributesOf(child(pPr, 'w:pStyle'))['w:val'] as string | undefined;
   const styleChain = chain(styles, styleId ?? 'Normal');
   // Word: document defaults, then the table style, then the paragraph style, then direct formatting.
-  const format: ParagraphFormat = Object.assign({}, styles.defaults.paragraph, ...(table.style ?? []).map((s) => s.paragraph), ...styleChain.map((s) => s.paragraph), paragraphFormat(pPr));
-  const base: RunFormat = Object.assign({}, styles.defaults.run, ...(table.style ?? []).map((s) => s.run), ...styleChain.map((s) => s.run));
+  const format: ParagraphFormat = Object.assign({}, styles.defaults.paragraph, ...(inTable.style ?? []).map((s) => s.paragraph), ...styleChain.map((s) => s.paragraph), paragraphFormat(pPr));
+  const base: RunFormat = Object.assign({}, styles.defaults.run, ...(inTable.style ?? []).map((s) => s.run), ...styleChain.map((s) => s.run));
   const pieces: Piece[] = [];
   const lineHeight = (run: RunFormat) => {
     const natural = ((run.size ?? 20) / 2) * lineEm(run);
