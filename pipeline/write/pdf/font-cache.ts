@@ -23,11 +23,19 @@ import { createRequire } from 'node:module';
  * concurrently cannot disturb each other.
  */
 
+interface Glyph { id: number; codePoints: number[] }
+interface Position { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }
+interface GlyphRun { glyphs: Glyph[]; positions: Position[]; script: unknown; language: unknown; direction: unknown }
+type Layout = (this: FontkitFont, text: unknown, ...rest: unknown[]) => GlyphRun;
+
 interface FontkitFont {
   type: string;
   stream: { buffer: Uint8Array };
   _tables: Record<string, unknown>;
-  constructor: { prototype: { _decodeDirectory: (this: FontkitFont) => unknown } };
+  getGlyph(id: number, codePoints: number[]): Glyph;
+  glyphsForString(text: string): Glyph[];
+  glyphForCodePoint(codePoint: number): Glyph;
+  constructor: { prototype: { _decodeDirectory: (this: FontkitFont) => unknown; layout: Layout } };
 }
 
 // The fontkit module pdfkit itself loads.
@@ -66,9 +74,72 @@ export function shareFontParsing(paths: string[]): void {
         if (same) this._tables = same.tables;
         return directory;
       };
+      prototype.layout = shapeOnce(prototype.layout);
       installed = true;
     }
   }
+}
+
+/** A word as fontkit shaped it: glyph ids with the code points they were made with, and their positions. */
+interface Shape {
+  ids: number[];
+  codePoints: number[][];
+  positions: number[]; // xAdvance, yAdvance, xOffset, yOffset of each glyph
+  script: unknown;
+  language: unknown;
+  direction: unknown;
+}
+
+/** fontkit's GlyphRun and GlyphPosition classes, taken from the first run it makes (it does not export them). */
+type RunClass = new (glyphs: Glyph[], features: unknown, script: unknown, language: unknown, direction: unknown) => GlyphRun;
+type PositionClass = new (xAdvance: number, yAdvance: number, xOffset: number, yOffset: number) => Position;
+let Run: RunClass | undefined;
+let Position: PositionClass | undefined;
+
+/**
+ * Words shaped by each shared font, kept for every later document. Shaping (fontkit's GSUB/GPOS layout) was a
+ * third of a brief's time, and pdfkit caches a word only within one document. A document never gets another's
+ * Glyph objects (see above): a word found here is made again from its glyph ids in the asking font, which creates
+ * each glyph as its own layout would, in the same order, so the document's subset and ToUnicode map are the same.
+ */
+const shapes = new WeakMap<object, Map<string, Shape>>();
+/** Enough for the vocabulary of thousands of briefs (a few MB); words past it are shaped each time. */
+const wordsPerFont = 20_000;
+
+function shapeOnce(layout: Layout): Layout {
+  return function (this: FontkitFont, text: unknown, ...rest: unknown[]): GlyphRun {
+    const [features] = rest;
+    const byWord = enabled && shared.some((f) => f.tables === this._tables) ? (shapes.get(this._tables) ?? new Map<string, Shape>()) : undefined;
+    // pdfkit asks for a word and at most an array of features; anything else is shaped as usual.
+    if (!byWord || typeof text !== 'string' || rest.length > 1 || (features !== undefined && !Array.isArray(features))) return layout.call(this, text, ...rest);
+    shapes.set(this._tables, byWord);
+    const key = `${features ? (features as string[]).join(',') : ''}\u0000${text}`;
+    const shape = byWord.get(key);
+    if (!shape) {
+      const run = layout.call(this, text, ...rest);
+      Run ??= run.constructor as RunClass;
+      Position ??= run.positions[0]?.constructor as PositionClass | undefined;
+      if (byWord.size < wordsPerFont && Position) {
+        byWord.set(key, {
+          ids: run.glyphs.map((g) => g.id),
+          codePoints: run.glyphs.map((g) => [...g.codePoints]),
+          positions: run.positions.flatMap((p) => [p.xAdvance, p.yAdvance, p.xOffset, p.yOffset]),
+          script: run.script,
+          language: run.language,
+          direction: run.direction,
+        });
+      }
+      return run;
+    }
+    // The glyphs fontkit's layout makes before substituting (one per character) and the space it always asks for.
+    this.glyphsForString(text);
+    if (shape.ids.length > 0) this.glyphForCodePoint(0x20);
+    const { positions } = shape;
+    const again = new Run!(shape.ids.map((id, i) => this.getGlyph(id, shape.codePoints[i]!)), features, shape.script, shape.language, shape.direction);
+    // Fresh positions: pdfkit scales a run's positions in place.
+    again.positions = shape.ids.map((_, i) => new Position!(positions[4 * i]!, positions[4 * i + 1]!, positions[4 * i + 2]!, positions[4 * i + 3]!));
+    return again;
+  };
 }
 
 /** Turn the sharing off (every document decodes its fonts again) or back on; for comparisons in tests. */
