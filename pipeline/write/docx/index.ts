@@ -3,10 +3,11 @@ import type { Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import { countTocs } from '../../markdown/directives.js';
 import type { WriteOptions } from '../options.js';
-import { normaliseZip } from '../zip.js';
+import { zipPackage } from '../zip.js';
 import { blocks, closeTocScope } from './blocks.js';
 import { type Context, type DocumentState, wordLanguage } from './context.js';
 import { deterministicParts } from './deterministic.js';
+import { Pictures } from './figure.js';
 import { Footnotes } from './footnotes.js';
 import { languageEveryRun, languageParts } from './languages.js';
 import { type Orientation, textHeight, textWidth } from './geometry.js';
@@ -31,7 +32,7 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     return paragraphs;
   });
   const doc: DocumentState = {
-    options, footnoteId: (id, ctx) => footnotes.idFor(id, ctx), listInstances: 0, captionCounts: new Map(), drawings: 0,
+    options, footnoteId: (id, ctx) => footnotes.idFor(id, ctx), listInstances: 0, captionCounts: new Map(), drawings: 0, pictures: new Pictures(),
     tocScopes: tocs > 1 ? { count: 0 } : undefined, tocLanguages: [], pageBreakPending: false, sectionBlank: true, rowStart: false,
   };
   const texts: RunningTexts = { header: { text: labels.header, lang }, pageOf: { text: labels.pageOf, lang }, footerNote: { text: labels.footerNote, lang } };
@@ -69,9 +70,8 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     ...(tocs > 0 ? { pageNumbers: estimatePageNumbers } : {}),
     sections: sections.length > 0 ? sections : [section([], 'portrait', texts)],
   });
-  const packed = await Packer.toBuffer(document);
   const deterministic = deterministicParts(meta.date);
-  return normaliseZip(packed, {
+  return zipPackage(await doc.pictures.swapIn(packageParts(document)), {
     date: meta.date,
     replace: { 'word/fontTable.xml': fontTableXml },
     transform: (path, text) => {
@@ -79,6 +79,17 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
       return deterministic(path, languaged);
     },
   });
+}
+
+/**
+ * The package's parts as docx makes them, before it zips them: `Packer.toBuffer` would deflate them all, only for
+ * zipPackage to inflate them and deflate them again (a third of a large report's packing time). `compiler` is
+ * docx's own (not in its typings); if a release moves it, this fails loudly and the tests say so.
+ */
+function packageParts(document: Document): Map<string, string | Uint8Array> {
+  const compiler = (Packer as unknown as { compiler?: { compile(file: Document, prettify: undefined, overrides: []): Map<string, string | Uint8Array> } }).compiler;
+  if (!compiler) throw new Error('docx no longer has Packer.compiler: pipeline/write/docx/index.ts must zip with Packer.toBuffer');
+  return compiler.compile(document, undefined, []);
 }
 
 /** Top-level content that makes one section: its page orientation, language and running header and footer. */
