@@ -327,6 +327,25 @@ describe('DOCX writer', () => {
     expect(bookmarks).toContain('ref_ualtaeva_2011');
   });
 
+  it('gives each figure a PNG fallback drawn at twice its width, once per figure and width, next to its SVG', async () => {
+    const { tree, options } = sample();
+    // The sample's figure placed twice more: again in portrait (the same picture) and in a landscape section (wider).
+    const again = tree.children.find((node) => node.type === 'leafDirective' && node.name === 'figure')!;
+    const landscape = markdownToTree(new VFile({ path: 'landscape.md', value: ':::landscape\n::figure[Wide]{#fig-wide src=timeline}\n:::\n' }), { figure: 'Figure', table: 'Table' });
+    tree.children.push(structuredClone(again), ...landscape.children);
+    for (const node of tree.children) if (node.type === 'leafDirective' && node.name === 'figure' && node !== again) node.attributes!.id = `fig-${tree.children.indexOf(node)}`;
+    const entries = unzipSync(await writeDocx(tree, options));
+    const pngs = Object.entries(entries).filter(([path]) => path.startsWith('word/media/') && path.endsWith('.png'));
+    // A PNG's width is the first field of its IHDR chunk (bytes 16–19).
+    const widths = pngs.map(([, data]) => Buffer.from(data).readUInt32BE(16)).sort((a, b) => a - b);
+    const xml = strFromU8(entries['word/document.xml']!);
+    const extents = [...xml.matchAll(/<wp:extent cx="(\d+)"/g)].map((m) => Math.round((Number(m[1]) / 914400) * 96 * 2));
+    expect(extents).toHaveLength(3);
+    expect(widths).toEqual([...new Set(extents)].sort((a, b) => a - b));
+    for (const [, data] of pngs) expect(Buffer.from(data.subarray(0, 8)).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
+    expect(Object.keys(entries).filter((path) => path.endsWith('.svg'))).toHaveLength(1);
+  });
+
   it('writes document properties with the build date', async () => {
     const { parts } = await writeSample();
     expect(parts['docProps/core.xml']).toContain('<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:created>');

@@ -154,7 +154,7 @@ const blockHandlers: Record<string, BlockHandler> = {
       warn(ctx, node, `figure \`${src}\` was not drawn; only its caption is written`, 'docx-missing-figure');
       return [caption(node, node.children, ctx)];
     }
-    const image = paragraph(ctx, { style: 'Figure', children: [figureImage(figure, ctx.textWidth, ++ctx.doc.drawings)] });
+    const image = paragraph(ctx, { style: 'Figure', children: [figureImage(figure, ctx.textWidth, ++ctx.doc.drawings, ctx.doc.pictures)] });
     return [image, caption(node, node.children, ctx)];
   },
   ':::table': (node: ContainerDirective, ctx) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NumberingDefinition } from 'docx';
 import type { Node } from 'mdast';
+import type { Pictures } from './figure.js';
 import type { WriteOptions } from '../options.js';
 
 /** Word's language tag for each document language: the region decides the spelling dictionary. */
@@ -21,6 +22,8 @@ export interface DocumentState {
   captionCounts: Map<string, number>;
   /** Word needs unique drawing ids; docx would take them from a process-wide counter, which breaks determinism. */
   drawings: number;
+  /** The PNG fallbacks of its figures, drawn while the document is built. */
+  pictures: Pictures;
   /**
    * Set when the document has several `::toc`: each lists the headings from itself to the next, which Word does with
    * a bookmark over that range (`\b`). `open` is the bookmark id of the range still open.

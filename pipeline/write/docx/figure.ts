@@ -1,4 +1,4 @@
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { ImageRun } from 'docx';
 import { robotoFiles } from '../fonts.js';
 import type { Figure } from '../options.js';
@@ -8,34 +8,56 @@ const pixelsPerPoint = 96 / 72; // docx sizes images in pixels at 96 dpi
 const rasterScale = 2;
 
 /**
+ * A document's PNG fallbacks, drawn on libuv's threads while the document is built: drawing them was a third of the
+ * report's time on this thread. Each picture goes into the document as a placeholder (its own bytes, so docx names
+ * its media part after them), swapped for the PNG when the package is zipped (`swapIn`). A figure placed again at
+ * the same width is drawn once.
+ */
+export class Pictures {
+  private readonly drawn = new Map<Figure, Map<number, { placeholder: Buffer; png: Promise<Buffer> }>>();
+  private readonly byPlaceholder = new Map<string, Promise<Buffer>>();
+
+  /** Placeholder bytes for `figure` drawn `width` pixels wide; the drawing starts now. */
+  placeholder(figure: Figure, width: number): Buffer {
+    const byWidth = this.drawn.get(figure) ?? new Map<number, { placeholder: Buffer; png: Promise<Buffer> }>();
+    this.drawn.set(figure, byWidth);
+    let picture = byWidth.get(width);
+    if (!picture) {
+      const placeholder = Buffer.from(`ek-towns picture ${this.byPlaceholder.size + 1}`);
+      const png = renderAsync(figure.svg, {
+        fitTo: { mode: 'width', value: width },
+        font: { loadSystemFonts: false, fontFiles: Object.values(robotoFiles), defaultFontFamily: 'Roboto' },
+      }).then((image) => image.asPng());
+      png.catch(() => undefined); // awaited in swapIn; this only keeps a failure from being reported as unhandled first
+      picture = { placeholder, png };
+      byWidth.set(width, picture);
+      this.byPlaceholder.set(placeholder.toString('latin1'), png);
+    }
+    return picture.placeholder;
+  }
+
+  /** The package's parts with every placeholder replaced by its PNG, once all are drawn. */
+  async swapIn(parts: Map<string, string | Uint8Array>): Promise<Map<string, string | Uint8Array>> {
+    for (const [path, data] of parts) {
+      const png = typeof data !== 'string' && path.startsWith('word/media/') ? this.byPlaceholder.get(Buffer.from(data).toString('latin1')) : undefined;
+      if (png) parts.set(path, await png);
+    }
+    return parts;
+  }
+}
+
+/**
  * The figure as a picture scaled to the text width: Word 2016+ draws the SVG, older Word and LibreOffice the PNG
  * fallback. The PNG is rendered with our Roboto files only, never system fonts, so it is the same on every machine.
  */
-export function figureImage(figure: Figure, textWidth: number, drawingId: number): ImageRun {
+export function figureImage(figure: Figure, textWidth: number, drawingId: number, pictures: Pictures): ImageRun {
   const width = Math.round(textWidth * pixelsPerPoint);
   const height = Math.round((width * figure.height) / figure.width);
   return new ImageRun({
     type: 'svg',
     data: Buffer.from(figure.svg),
-    fallback: { type: 'png', data: rasterise(figure, width * rasterScale) },
+    fallback: { type: 'png', data: pictures.placeholder(figure, width * rasterScale) },
     transformation: { width, height },
     altText: { id: String(drawingId), description: figure.alt },
   });
-}
-
-/** PNGs drawn so far, by figure and width: a figure placed again (a repeated chart, the same width) is drawn once. */
-const rasterised = new WeakMap<Figure, Map<number, Buffer>>();
-
-function rasterise(figure: Figure, width: number): Buffer {
-  const byWidth = rasterised.get(figure) ?? new Map<number, Buffer>();
-  rasterised.set(figure, byWidth);
-  let png = byWidth.get(width);
-  if (!png) {
-    png = new Resvg(figure.svg, {
-      fitTo: { mode: 'width', value: width },
-      font: { loadSystemFonts: false, fontFiles: Object.values(robotoFiles), defaultFontFamily: 'Roboto' },
-    }).render().asPng();
-    byWidth.set(width, png);
-  }
-  return png;
 }
