@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../pipeline/build/project.js';
+import { planOutputs } from '../pipeline/build/outputs.js';
 import { build } from '../pipeline/build/run.js';
 import type { ReportLayout } from '../pipeline/documents/report.js';
 import type { Model } from '../pipeline/sources/model.js';
@@ -141,4 +142,24 @@ describe('the report package', () => {
       for (const key of chapterKeys) expect(html).toContain(labels[lang].get(key)!.replace(/&/g, '&#x26;'));
     }
   });
+
+  it('is the same whichever of its outputs is made first (they share each language rendered and parsed once)', async () => {
+    const made = async (order: string[]) => {
+      const { project, sources } = loadProject(paths, {});
+      const outputs = planOutputs(project!, sources, { layout: 'separate', withoutAnnex: true });
+      const bytes: Record<string, Buffer> = {};
+      for (const path of order) {
+        const output = outputs.find((o) => o.path === path)!;
+        bytes[path] = Buffer.from((await output.produce({ output: path, inputs: 'test' })).bytes);
+      }
+      return bytes;
+    };
+    const [docx, en, es] = [reportPath(''), 'html/report.en.html', 'html/report.es.html'];
+    const docxFirst = await made([docx, en, es]);
+    const htmlFirst = await made([es, en, docx]);
+    for (const path of [docx, en, es]) expect(htmlFirst[path]!.equals(docxFirst[path]!), path).toBe(true);
+    // And as a build writes them.
+    expect(docxFirst[en]!.equals(readFileSync(join(dirs.separate, en)))).toBe(true);
+  }, 60_000);
 });
+

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import type { Root } from 'mdast';
-import type { VFile } from 'vfile';
+import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { DiagnosticsError } from '../diagnostics.js';
 import { annexOutputs } from '../documents/annex.js';
@@ -9,8 +9,10 @@ import type { UnplacedTown } from './map-towns.js';
 import { joinLanguages } from '../documents/bilingual.js';
 import { reportDocument } from '../documents/report.js';
 import type { OutputGroup, ReportLayout } from './choices.js';
-import { label, type Project } from '../documents/context.js';
+import { documentMeta, label, type Project } from '../documents/context.js';
 import { markdownToTree } from '../markdown/index.js';
+import { resolveLinkTargets } from '../markdown/link-targets.js';
+import { parseMarkdown } from '../markdown/parse.js';
 import type { RenderState } from '../render/helpers.js';
 import { traceMessage } from '../render/trace.js';
 import type { SourceLocators } from '../sources/load.js';
@@ -200,7 +202,7 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
       group: 'report',
       inputs: { ...reportRead, layout: 'html' },
       weight: 3,
-      produce: (provenance) => traced(project, sources, lang, () => reportDocument(project, lang, provenance), async (tree, options) => {
+      produce: (provenance) => traced(project, sources, lang, () => reportPart(project, lang, provenance), async (tree, options) => {
         const { writeHtml } = await import('../write/html/index.js');
         return writeHtml(tree, options);
       }),
@@ -239,14 +241,44 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
 }
 
 type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;
-type Rendered = { file: VFile; state: RenderState; options: WriteOptions };
+/** A document's Markdown as rendered, and its Markdown parsed when that was done already (see reportPart). */
+type Rendered = { file: VFile; state: RenderState; options: WriteOptions; parsed?: Root };
+
+/** The report's languages, rendered and parsed, while an output made from them is still to come (see reportPart). */
+const reportParts = new WeakMap<Project, Map<Lang, { part: Rendered & { parsed: Root }; left: number }>>();
+
+/**
+ * The report in one language, rendered (figures drawn) and parsed once for the two outputs made from it in this
+ * thread: the bilingual DOCX and that language's HTML (the report is most of a build's Markdown, and its parse most
+ * of that). The first to ask gets copies (file, tree) it may change; the second gets the originals, and the part is
+ * let go. A part not asked for twice (one output up to date) goes with the project at the end of the build.
+ */
+function reportPart(project: Project, lang: Lang, provenance: Provenance): Rendered {
+  const parts = reportParts.get(project) ?? new Map<Lang, { part: Rendered & { parsed: Root }; left: number }>();
+  reportParts.set(project, parts);
+  let entry = parts.get(lang);
+  if (!entry) {
+    const rendered = reportDocument(project, lang);
+    entry = { part: { ...rendered, parsed: parseMarkdown(rendered.file) }, left: 2 };
+    parts.set(lang, entry);
+  }
+  const { part } = entry;
+  const meta = documentMeta(project, lang, 'report', {}, provenance);
+  if (--entry.left === 0) {
+    parts.delete(lang);
+    return { ...part, options: { ...part.options, meta } };
+  }
+  const file = new VFile({ path: part.file.path, value: part.file.value, data: { ...part.file.data } });
+  file.messages.push(...part.file.messages);
+  return { ...part, file, parsed: structuredClone(part.parsed), options: { ...part.options, meta, file } };
+}
 
 /**
  * One language's Markdown parsed into a tree, with a way to re-place messages at the YAML field or template behind
  * them. Its errors (an unknown directive, a link to an unknown #id) are thrown, re-placed.
  */
-export function parsePart(project: Project, sources: SourceLocators, lang: Lang, rendered: Pick<Rendered, 'file' | 'state'>, headingIdPrefix = '') {
-  const { file, state } = rendered;
+export function parsePart(project: Project, sources: SourceLocators, lang: Lang, rendered: Pick<Rendered, 'file' | 'state' | 'parsed'>, headingIdPrefix = '') {
+  const { file, state, parsed } = rendered;
   const markdown = String(file.value);
   const template = project.templates.get(String(file.data.template));
   const templatePath = template?.path ?? file.path.replace(/#.*$/, '');
@@ -256,7 +288,7 @@ export function parsePart(project: Project, sources: SourceLocators, lang: Lang,
   const trace = (messages: VFileMessage[]) => messages.map((m) => traceMessage(m, markdown, state, { path: templatePath, texts }, locate));
   const labels = { figure: label(project, lang, 'document.figure'), table: label(project, lang, 'document.table') };
   try {
-    return { tree: markdownToTree(file, labels, headingIdPrefix), trace };
+    return { tree: parsed ? resolveLinkTargets(parsed, file, labels, headingIdPrefix) : markdownToTree(file, labels, headingIdPrefix), trace };
   } catch (error) {
     if (error instanceof DiagnosticsError) throw new DiagnosticsError(trace(error.messages));
     throw error;
@@ -279,7 +311,7 @@ async function traced(project: Project, sources: SourceLocators, lang: Lang, ren
 /** The bilingual report: both languages rendered, parsed apart, joined into one tree, written as DOCX. */
 async function bilingualReport(project: Project, sources: SourceLocators, layout: ReportLayout, provenance: Provenance) {
   const [english, spanish] = languages.map((lang) => {
-    const rendered = reportDocument(project, lang, provenance);
+    const rendered = reportPart(project, lang, provenance);
     return { lang, rendered, ...parsePart(project, sources, lang, rendered, `${lang}-`) };
   }) as [Part, Part];
   const joined = joinLanguages(
