@@ -13,20 +13,42 @@ const oneLine = (value: string) => value.replace(/\s*[\r\n]+\s*/g, ' ');
 // table pipes are escaped too.
 const syntax: Options = { extensions: [gfmToMarkdown(), directiveToMarkdown()] };
 
+/**
+ * The same values (town names, citations, stage titles) are escaped again and again across documents, and each
+ * escape runs the whole serialiser: each kind keeps what it made, up to a bound (then starts afresh).
+ */
+function remembered<Args extends string[], Result>(escape: (...args: Args) => Result): (...args: Args) => Result {
+  const made = new Map<string, Result>();
+  return (...args) => {
+    const key = args.join('\u0000');
+    if (made.has(key)) return made.get(key) as Result;
+    if (made.size >= 10_000) made.clear();
+    const result = escape(...args);
+    made.set(key, result);
+    return result;
+  };
+}
+
 /** Inline text in a paragraph, heading or list item. */
-export function escapeText(value: string): string {
+export const escapeText = remembered(text);
+
+function text(value: string): string {
   return toMarkdown({ type: 'paragraph', children: [{ type: 'text', value: oneLine(value) }] }, syntax).replace(/\n$/, '');
 }
 
 /** Text inside a GFM table cell, where `|` would otherwise end the cell. */
-export function escapeCell(value: string): string {
+export const escapeCell = remembered(cell);
+
+function cell(value: string): string {
   const row = { type: 'tableRow' as const, children: [{ type: 'tableCell' as const, children: [{ type: 'text' as const, value: oneLine(value) }] }] };
   const table = toMarkdown({ type: 'table', children: [row] }, syntax);
   return table.slice(table.indexOf('|') + 1, table.indexOf('\n')).replace(/\|\s*$/, '').trim();
 }
 
 /** Text inside a directive label (`::figure[…]`, `:lang[…]`), where `]` would end the label. */
-export function escapeLabel(value: string): string {
+export const escapeLabel = remembered(label);
+
+function label(value: string): string {
   const node = { type: 'textDirective' as const, name: 'x', children: [{ type: 'text' as const, value: oneLine(value) }] };
   const markdown = toMarkdown({ type: 'paragraph', children: [node as PhrasingContent] }, syntax);
   return markdown.trim().slice(':x['.length, -1);
@@ -36,7 +58,9 @@ export function escapeLabel(value: string): string {
 const safeUrl = /^(https?:|mailto:|#|\.{0,2}\/?[\w.-]+(\/[\w.-]+)*$)/i;
 
 /** A link whose text and URL come from data; a URL other than http(s), mailto, `#id` or a relative path is refused. */
-export function escapeLink(text: string, url: string): string | undefined {
+export const escapeLink = remembered(link);
+
+function link(text: string, url: string): string | undefined {
   if (!safeUrl.test(url)) return undefined;
   return toMarkdown({ type: 'paragraph', children: [{ type: 'link', url, children: [{ type: 'text', value: oneLine(text) }] }] }, syntax).trim();
 }
