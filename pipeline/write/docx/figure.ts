@@ -24,11 +24,7 @@ export class Pictures {
     let picture = byWidth.get(width);
     if (!picture) {
       const placeholder = Buffer.from(`ek-towns picture ${this.byPlaceholder.size + 1}`);
-      const png = renderAsync(figure.svg, {
-        fitTo: { mode: 'width', value: width },
-        font: { loadSystemFonts: false, fontFiles: Object.values(robotoFiles), defaultFontFamily: 'Roboto' },
-      }).then((image) => image.asPng());
-      png.catch(() => undefined); // awaited in swapIn; this only keeps a failure from being reported as unhandled first
+      const png = drawing(figure.svg, width);
       picture = { placeholder, png };
       byWidth.set(width, picture);
       this.byPlaceholder.set(placeholder.toString('latin1'), png);
@@ -44,6 +40,30 @@ export class Pictures {
     }
     return parts;
   }
+}
+
+/**
+ * PNGs drawn lately in this process, by SVG and width: a rebuild in `ek-towns watch` redraws only the figures whose
+ * data changed (one town's timeline, not the report's seventeen others). A few dozen figures, a few MB.
+ */
+const recent = new Map<string, Promise<Buffer>>();
+const recentMax = 64;
+
+function drawing(svg: string, width: number): Promise<Buffer> {
+  const key = `${width} ${svg}`;
+  let png = recent.get(key);
+  if (png) {
+    recent.delete(key); // to the end: the oldest is dropped first
+  } else {
+    png = renderAsync(svg, {
+      fitTo: { mode: 'width', value: width },
+      font: { loadSystemFonts: false, fontFiles: Object.values(robotoFiles), defaultFontFamily: 'Roboto' },
+    }).then((image) => image.asPng());
+    png.catch(() => recent.delete(key)); // awaited in swapIn, which reports the failure; not kept to fail again
+  }
+  recent.set(key, png);
+  if (recent.size > recentMax) recent.delete(recent.keys().next().value!);
+  return png;
 }
 
 /**
