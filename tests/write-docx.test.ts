@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +12,7 @@ import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
 import { markdownToTree } from '../pipeline/markdown/index.js';
 import type { WriteOptions } from '../pipeline/write/options.js';
+import { readFontMetrics } from '../pipeline/write/docx/font-metrics.js';
 import { writeDocx } from '../pipeline/write/docx/index.js';
 import { robotoFiles } from '../pipeline/write/fonts.js';
 import { expectGolden, fixturesDir } from './golden.js';
@@ -344,6 +346,18 @@ describe('DOCX writer', () => {
     expect(widths).toEqual([...new Set(extents)].sort((a, b) => a - b));
     for (const [, data] of pngs) expect(Buffer.from(data.subarray(0, 8)).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
     expect(Object.keys(entries).filter((path) => path.endsWith('.svg'))).toHaveLength(1);
+  });
+
+  it('measures text with each Roboto face\'s own metrics, as fontkit reads them, for every character of the BMP', () => {
+    const fontkit = createRequire(import.meta.url)('fontkit') as { create(bytes: Buffer): { unitsPerEm: number; ascent: number; descent: number; lineGap: number; glyphForCodePoint(c: number): { advanceWidth: number } } };
+    for (const path of Object.values(robotoFiles)) {
+      const bytes = readFileSync(path);
+      const [ours, theirs] = [readFontMetrics(bytes), fontkit.create(bytes)];
+      expect([ours.unitsPerEm, ours.ascent, ours.descent, ours.lineGap]).toEqual([theirs.unitsPerEm, theirs.ascent, theirs.descent, theirs.lineGap]);
+      const differing: number[] = [];
+      for (let c = 0; c <= 0xffff; c++) if (ours.advanceOf(c) !== theirs.glyphForCodePoint(c).advanceWidth) differing.push(c);
+      expect(differing).toEqual([]);
+    }
   });
 
   it('writes document properties with the build date', async () => {

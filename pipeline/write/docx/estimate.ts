@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { EstimatedPageNumbers, IContext, IXmlableObject, PageNumberEstimator } from 'docx';
 import { robotoFiles } from '../fonts.js';
+import { type FontMetrics, readFontMetrics } from './font-metrics.js';
 
 /**
  * Where each bookmark's page is, by laying the body out as Word does in the main: lines broken at spaces with
@@ -118,16 +118,14 @@ function chain(styles: Styles, id: string | undefined, seen = new Set<string>())
 
 // -------------------------------------------------------------------------------------------------- measuring
 
-interface Font { unitsPerEm: number; ascent: number; descent: number; lineGap: number; glyphForCodePoint(codePoint: number): { advanceWidth: number } }
-const fontkit = createRequire(import.meta.url)('fontkit') as { create(buffer: Buffer): Font };
-const faces = new Map<string, { font: Font; widths: Map<number, number> }>();
+const faces = new Map<string, { font: FontMetrics; widths: Map<number, number> }>();
 
 /** Roboto's face for a run (our bold is Roboto Medium, as in the PDF), read once per thread. */
 function faceOf(run: RunFormat) {
   const key = run.bold ? (run.italic ? 'bolditalics' : 'bold') : run.italic ? 'italics' : 'normal';
   let face = faces.get(key);
   if (!face) {
-    face = { font: fontkit.create(readFileSync(robotoFiles[key])), widths: new Map() };
+    face = { font: readFontMetrics(readFileSync(robotoFiles[key])), widths: new Map() };
     faces.set(key, face);
   }
   return face;
@@ -141,7 +139,7 @@ function advance(character: number, run: RunFormat): number {
   const face = faceOf(run);
   let width = face.widths.get(character);
   if (width === undefined) {
-    width = face.font.glyphForCodePoint(character).advanceWidth / face.font.unitsPerEm;
+    width = face.font.advanceOf(character) / face.font.unitsPerEm;
     face.widths.set(character, width);
   }
   return width;
