@@ -244,6 +244,37 @@ describe('the no-op build from the command line', () => {
   });
 });
 
+describe('ek-towns watch', () => {
+  it('rebuilds on a save made right after it says it is watching, shows an error and keeps going, and stops on Ctrl-C', async () => {
+    const sources = copySources();
+    const out = mkdtempSync(join(tmpdir(), 'ek-watch-'));
+    const child = spawn(process.execPath, ['dist/cli.js', 'watch', '--only', 'model', '--sources', sources, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let saved = false;
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      // Saved the moment watch says it is watching (a save it once missed, before its watcher was ready).
+      if (!saved && /^watching /m.test(stdout) && (saved = true)) edit(join(sources, 'towns/zaisan.yaml'), /(\n {2}- year: )1941\n/, '$11940\n');
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const printed = (pattern: RegExp) => vi.waitFor(() => expect(stdout).toMatch(pattern), { timeout: 60_000, interval: 50 });
+    try {
+      await printed(/changed .*zaisan\.yaml: 2 written/);
+      const model = readFileSync(join(out, 'model.json'), 'utf8');
+      expect(JSON.parse(model).towns.find((t: { slug: string }) => t.slug === 'zaisan').cityStatus.map((c: { year: number }) => c.year)).toEqual([1940]);
+      appendFileSync(join(sources, 'towns/zaisan.yaml'), '\n  - [unclosed\n');
+      await printed(/changed .*zaisan\.yaml: .*failed: /);
+      expect(stderr).toMatch(/zaisan\.yaml:\d+:\d+/);
+      expect(readFileSync(join(out, 'model.json'), 'utf8')).toBe(model);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+  }, 120_000);
+});
+
 describe('when the file system says no', () => {
   const run = async (args: string[], preload?: string) => {
     const { spawnSync } = await import('node:child_process');

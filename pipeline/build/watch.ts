@@ -31,6 +31,8 @@ export async function watch(options: BuildOptions): Promise<number> {
     })();
   };
   watcher.on('add', schedule).on('change', schedule).on('unlink', schedule);
+  // Until chokidar has listed the folders, a save goes unnoticed: say "watching" only once it is true.
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   process.stdout.write(`watching ${options.paths.sources}/ and ${options.paths.templates}/ (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await watcher.close();
