@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LocalisedTable, localiseTable } from '../pipeline/annex/localise.js';
+import { planOutputs } from '../pipeline/build/outputs.js';
 import type { Project } from '../pipeline/documents/context.js';
 import { languages } from '../pipeline/render/labels.js';
 import { neutraliseFormula } from '../pipeline/write/csv/neutralise.js';
@@ -112,6 +113,21 @@ describe('annex tables read back', () => {
       expect(readFileSync(file(lang, 'csv/A5.csv'), 'utf8')).toContain(words);
     }
   });
+});
+
+describe('the annex DOCX and PDF', () => {
+  it('are the same whichever is made first (they share each language rendered and parsed once)', async () => {
+    const made = async (order: string[]) => {
+      const { project: fresh, sources } = realProject();
+      const outputs = planOutputs(fresh, sources, { layout: 'separate' });
+      const bytes: Record<string, Buffer> = {};
+      for (const path of order) bytes[path] = Buffer.from((await outputs.find((o) => o.path === path)!.produce({ output: path, inputs: 'test' })).bytes);
+      return bytes;
+    };
+    const paths = ['annex/en/annex-tables.docx', 'annex/en/annex-tables.pdf'];
+    const [docxFirst, pdfFirst] = [await made(paths), await made([...paths].reverse())];
+    for (const path of paths) expect(pdfFirst[path]!.equals(docxFirst[path]!), path).toBe(true);
+  }, 60_000);
 });
 
 describe('the annex files open in their real clients', () => {

@@ -1,6 +1,5 @@
 import { basename, dirname } from 'node:path';
 import type { Root } from 'mdast';
-import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { DiagnosticsError } from '../diagnostics.js';
 import { annexOutputs } from '../documents/annex.js';
@@ -12,8 +11,6 @@ import type { OutputGroup, ReportLayout } from './choices.js';
 import { documentMeta, label, type Project } from '../documents/context.js';
 import { markdownToTree } from '../markdown/index.js';
 import { resolveLinkTargets } from '../markdown/link-targets.js';
-import { parseMarkdown } from '../markdown/parse.js';
-import type { RenderState } from '../render/helpers.js';
 import { traceMessage } from '../render/trace.js';
 import type { SourceLocators } from '../sources/load.js';
 import type { Model, TownModel } from '../sources/model.js';
@@ -23,6 +20,7 @@ import { localiseTable } from '../annex/localise.js';
 import { previewDocument } from '../documents/preview.js';
 import type { Lang, Provenance, WriteOptions } from '../write/options.js';
 import { hashJson } from './fingerprint.js';
+import { type Rendered, sharedPart } from './shared-parts.js';
 import { languages } from '../render/labels.js';
 
 /** One file the build writes, and how to make its bytes in memory. */
@@ -241,36 +239,9 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
 }
 
 type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;
-/** A document's Markdown as rendered, and its Markdown parsed when that was done already (see reportPart). */
-type Rendered = { file: VFile; state: RenderState; options: WriteOptions; parsed?: Root };
-
-/** The report's languages, rendered and parsed, while an output made from them is still to come (see reportPart). */
-const reportParts = new WeakMap<Project, Map<Lang, { part: Rendered & { parsed: Root }; left: number }>>();
-
-/**
- * The report in one language, rendered (figures drawn) and parsed once for the two outputs made from it in this
- * thread: the bilingual DOCX and that language's HTML (the report is most of a build's Markdown, and its parse most
- * of that). The first to ask gets copies (file, tree) it may change; the second gets the originals, and the part is
- * let go. A part not asked for twice (one output up to date) goes with the project at the end of the build.
- */
+/** The report in one language, for its DOCX and its web page, whichever is made first (see sharedPart). */
 function reportPart(project: Project, lang: Lang, provenance: Provenance): Rendered {
-  const parts = reportParts.get(project) ?? new Map<Lang, { part: Rendered & { parsed: Root }; left: number }>();
-  reportParts.set(project, parts);
-  let entry = parts.get(lang);
-  if (!entry) {
-    const rendered = reportDocument(project, lang);
-    entry = { part: { ...rendered, parsed: parseMarkdown(rendered.file) }, left: 2 };
-    parts.set(lang, entry);
-  }
-  const { part } = entry;
-  const meta = documentMeta(project, lang, 'report', {}, provenance);
-  if (--entry.left === 0) {
-    parts.delete(lang);
-    return { ...part, options: { ...part.options, meta } };
-  }
-  const file = new VFile({ path: part.file.path, value: part.file.value, data: { ...part.file.data } });
-  file.messages.push(...part.file.messages);
-  return { ...part, file, parsed: structuredClone(part.parsed), options: { ...part.options, meta, file } };
+  return sharedPart(project, `report.${lang}`, 2, () => reportDocument(project, lang), documentMeta(project, lang, 'report', {}, provenance));
 }
 
 /**

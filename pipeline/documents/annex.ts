@@ -6,9 +6,9 @@ import { loadAnnexTables } from '../annex/index.js';
 import { type LocalisedTable, localiseTable } from '../annex/localise.js';
 import type { AnnexTable } from '../annex/table.js';
 import { type Output, SkippedOutput } from '../build/outputs.js';
+import { type Rendered, sharedPart } from '../build/shared-parts.js';
 import { DiagnosticsError } from '../diagnostics.js';
 import { citationKey, referenceParts } from '../render/cite.js';
-import type { RenderState } from '../render/helpers.js';
 import { type CodeLabel, languages } from '../render/labels.js';
 import type { SourceLocators } from '../sources/load.js';
 import { writeCsv } from '../write/csv/index.js';
@@ -23,7 +23,7 @@ export type Traced = (
   project: Project,
   sources: SourceLocators,
   lang: Lang,
-  render: () => { file: VFile; state: RenderState; options: WriteOptions },
+  render: () => Rendered,
   write: Writer,
 ) => Promise<Produced>;
 
@@ -44,7 +44,8 @@ export function annexOutputs(project: Project, sources: SourceLocators, traced: 
   for (const lang of languages) {
     const localised = tables.map((table) => localiseTable(table, lang, project.labels, project.model.references));
     const dir = `annex/${lang}`;
-    const render = (provenance: Provenance) => () => annexDocument(project, localised, lang, provenance);
+    // The DOCX and the PDF are made from the same Markdown, rendered and parsed once.
+    const render = (provenance: Provenance) => () => sharedPart(project, `annex.${lang}`, 2, () => annexDocument(project, localised, lang), annexMeta(project, lang, provenance));
     outputs.push(
       {
         path: `${dir}/annex-tables.docx`,

@@ -1,0 +1,38 @@
+import type { Root } from 'mdast';
+import { VFile } from 'vfile';
+import type { Project } from '../documents/context.js';
+import { parseMarkdown } from '../markdown/parse.js';
+import type { RenderState } from '../render/helpers.js';
+import type { DocumentMeta, WriteOptions } from '../write/options.js';
+
+/** A document's Markdown as rendered, and its Markdown parsed when that was done already (see sharedPart). */
+export type Rendered = { file: VFile; state: RenderState; options: WriteOptions; parsed?: Root };
+
+/** Documents rendered and parsed, by project and name, while an output made from them is still to come. */
+const parts = new WeakMap<Project, Map<string, { part: Rendered & { parsed: Root }; left: number }>>();
+
+/**
+ * A document rendered and parsed once for the `uses` outputs this thread makes from it (the report's DOCX and web
+ * page; the annex's DOCX and PDF): rendering and parsing was much of their time. Each takes it with its own `meta`
+ * (which names the output); those that ask first get copies (file, tree) they may change, the last the originals,
+ * and the part is let go. A part asked for fewer times (an output already up to date, or made on another thread)
+ * goes with the project at the end of the build.
+ */
+export function sharedPart(project: Project, name: string, uses: number, render: () => Rendered, meta: DocumentMeta): Rendered {
+  const byName = parts.get(project) ?? new Map<string, { part: Rendered & { parsed: Root }; left: number }>();
+  parts.set(project, byName);
+  let entry = byName.get(name);
+  if (!entry) {
+    const rendered = render();
+    entry = { part: { ...rendered, parsed: parseMarkdown(rendered.file) }, left: uses };
+    byName.set(name, entry);
+  }
+  const { part } = entry;
+  if (--entry.left === 0) {
+    byName.delete(name);
+    return { ...part, options: { ...part.options, meta } };
+  }
+  const file = new VFile({ path: part.file.path, value: part.file.value, data: { ...part.file.data } });
+  file.messages.push(...part.file.messages);
+  return { ...part, file, parsed: structuredClone(part.parsed), options: { ...part.options, meta, file } };
+}
