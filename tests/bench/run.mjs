@@ -89,7 +89,7 @@ function printTable() {
     let verdict = '';
     if (target && mid !== undefined) {
       const ok = target.min !== undefined ? mid >= target.min : mid <= target.max;
-      verdict = ok ? 'met' : target.max ? `MISSED (${(mid / target.max).toFixed(1)}× the target)` : 'MISSED';
+      verdict = ok ? 'met' : target.max ? `MISSED (${(mid / target.max).toFixed(mid < 2 * target.max ? 2 : 1)}× the target)` : 'MISSED';
     }
     return [name, format(mid, unit), range, target?.text ?? '', verdict, note];
   });
