@@ -78,8 +78,8 @@ export function annexOutputs(project: Project, sources: SourceLocators, traced: 
   return outputs;
 }
 
-/** The annex Markdown of one language and its writer options; the caller parses and writes it. */
-export function annexDocument(project: Project, tables: LocalisedTable[], lang: Lang, provenance?: Provenance) {
+/** The annex Markdown of one language and its writer options (meta without provenance); the caller parses and writes it. */
+export function annexDocument(project: Project, tables: LocalisedTable[], lang: Lang) {
   const file = new VFile({ path: `${project.templates.get(templateName)!.path}#${lang}` });
   const context = {
     version: project.model.dataset.version,
@@ -98,7 +98,7 @@ export function annexDocument(project: Project, tables: LocalisedTable[], lang: 
     })),
   };
   const state = renderMarkdown(project, templateName, lang, context, file);
-  const options: WriteOptions = { meta: annexMeta(project, lang, provenance), labels: writerLabels(project, lang, label(project, lang, 'annex.kind')), figures: {}, file };
+  const options: WriteOptions = { meta: annexMeta(project, lang), labels: writerLabels(project, lang, label(project, lang, 'annex.kind')), figures: {}, file };
   return { file, state, options };
 }
 

@@ -1,7 +1,7 @@
 import { VFile } from 'vfile';
 import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawStatusChart } from '../figures/status-chart.js';
-import type { Lang, Provenance, WriteOptions } from '../write/options.js';
+import type { Lang, WriteOptions } from '../write/options.js';
 import { briefContext, townTimeline } from './brief.js';
 import { documentMeta, label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
 
@@ -45,11 +45,11 @@ export function reportMarkdown(project: Project, lang: Lang) {
   return { file, state };
 }
 
-/** The report in one language: Markdown plus writer options. */
-export function reportDocument(project: Project, lang: Lang, provenance?: Provenance) {
+/** The report in one language: Markdown plus writer options (meta without provenance: each output adds its own). */
+export function reportDocument(project: Project, lang: Lang) {
   const { file, state } = reportMarkdown(project, lang);
   const options: WriteOptions = {
-    meta: documentMeta(project, lang, 'report', {}, provenance),
+    meta: documentMeta(project, lang, 'report', {}),
     labels: writerLabels(project, lang, label(project, lang, 'report.title')),
     figures: reportFigures(project, lang),
     file,

@@ -83,7 +83,7 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
 
 /**
  * The package's parts as docx makes them, before it zips them: `Packer.toBuffer` would deflate them all, only for
- * zipPackage to inflate them and deflate them again (a third of a large report's packing time). `compiler` is
+ * zipPackage to inflate them and deflate them again. `compiler` is
  * docx's own (not in its typings); if a release moves it, this fails loudly and the tests say so.
  */
 function packageParts(document: Document): Map<string, string | Uint8Array> {
