@@ -7,7 +7,8 @@
 //   BENCH_RUNS=n         runs per measure (default 3; 2 when quick)
 //   BENCH_TOWNS=a,b      synthetic scale sizes (default 100,1000; 100 when quick)
 //   BENCH_SCALE_LIMIT=s  stop a synthetic build after s seconds (default 2400) and report the PDFs it made by then
-//   BENCH_ONLY=a,b       run only these sections: full (cold and no-op), edit, marginal, docx, scale
+//   BENCH_ONLY=a,b       run only these sections: full (cold and no-op), edit (as a process and in watch), marginal,
+//                        docx, scale
 //   BENCH_KEEP=1         keep the temporary folders (printed)
 import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
