@@ -55,7 +55,7 @@ export function readYaml(file: VFile, bytes: Uint8Array, readAgain?: () => Uint8
     ...[...doc.errors, ...doc.warnings]
       .filter((problem) => problem.code !== 'TAB_AS_INDENT')
       .map((problem): Problem => {
-        const { text, offset } = yamlReason(problem.code, problem.message, problem.pos[0], doc, at);
+        const { text, offset } = yamlReason(problem.code, problem.message, problem.pos[0], doc, at, source);
         return { reason: text, offset: offset ?? problem.pos[0], ruleId: `yaml-${problem.code.toLowerCase().replaceAll('_', '-')}` };
       })
       .filter((problem) => !lines.has(at(problem.offset).line)),
@@ -221,11 +221,14 @@ function decodeUtf8(file: VFile, bytes: Uint8Array): string | undefined {
   }
 }
 
-function yamlReason(code: string, message: string, offset: number, doc: Document, at: (offset: number) => Place): { text: string; offset?: number } {
+function yamlReason(code: string, message: string, offset: number, doc: Document, at: (offset: number) => Place, source: string): { text: string; offset?: number } {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'DUPLICATE_KEY') return { text: 'duplicate key: each field may appear only once in a mapping' };
   if (code === 'MULTIPLE_DOCS') return { text: 'a second YAML document starts here ("---"); a source file holds one mapping' };
-  if (code === 'RESOURCE_EXHAUSTION') return { text: 'the data is nested too deeply to read (hundreds of levels of [ ] or { }); a source file needs only a few' };
+  if (code === 'RESOURCE_EXHAUSTION') {
+    // The parser stops where it ran out of stack, which moves from run to run: point at the value's first bracket.
+    return { text: 'the data is nested too deeply to read (hundreds of levels of [ ] or { }); a source file needs only a few', offset: deepNestStart(source) };
+  }
   if (code === 'BAD_INDENT' && /^Flow (sequence|map) /.test(first)) {
     // An unclosed [ or {: point at where it was opened, which is where the editor has to look.
     let open: { offset: number; seq: boolean } | undefined;
@@ -264,4 +267,24 @@ function offsetOf(doc: Document, path: FieldPath, where: 'key' | 'value'): numbe
 
 function error(file: VFile, reason: string, place: Place, ruleId: string): void {
   file.message(reason, { place, ruleId, source: 'ek-towns' }).fatal = true;
+}
+
+/**
+ * Where the first value nested more than `deep` brackets begins (its outermost `[` or `{`), counting every bracket
+ * in the file: a stray one in a text may move the place, never make it vary. Only a file the parser already found
+ * too deep is scanned.
+ */
+function deepNestStart(source: string, deep = 64): number | undefined {
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '[' || c === '{') {
+      if (depth++ === 0) start = i;
+      if (depth > deep) return start;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
 }
