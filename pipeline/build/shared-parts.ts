@@ -8,8 +8,10 @@ import type { DocumentMeta, WriteOptions } from '../write/options.js';
 /** A document's Markdown as rendered, and its Markdown parsed when that was done already (see sharedPart). */
 export type Rendered = { file: VFile; state: RenderState; options: WriteOptions; parsed?: Root };
 
+/** A document rendered and parsed, and how many of the outputs made from it have yet to take it. */
+type Entry = { part: Rendered & { parsed: Root }; left: number };
 /** Documents rendered and parsed, by project and name, while an output made from them is still to come. */
-const parts = new WeakMap<Project, Map<string, { part: Rendered & { parsed: Root }; left: number }>>();
+const parts = new WeakMap<Project, Map<string, Entry>>();
 
 /**
  * A document rendered and parsed once for the `uses` outputs this thread makes from it (the report's DOCX and web
@@ -19,7 +21,7 @@ const parts = new WeakMap<Project, Map<string, { part: Rendered & { parsed: Root
  * goes with the project at the end of the build.
  */
 export function sharedPart(project: Project, name: string, uses: number, render: () => Rendered, meta: DocumentMeta): Rendered {
-  const byName = parts.get(project) ?? new Map<string, { part: Rendered & { parsed: Root }; left: number }>();
+  const byName = parts.get(project) ?? new Map<string, Entry>();
   parts.set(project, byName);
   let entry = byName.get(name);
   if (!entry) {

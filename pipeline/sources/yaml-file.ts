@@ -269,19 +269,22 @@ function error(file: VFile, reason: string, place: Place, ruleId: string): void 
   file.message(reason, { place, ruleId, source: 'ek-towns' }).fatal = true;
 }
 
+/** Deeper than any source needs, far shallower than where the parser runs out of stack. */
+const tooDeep = 64;
+
 /**
- * Where the first value nested more than `deep` brackets begins (its outermost `[` or `{`), counting every bracket
+ * Where the first value nested more than `tooDeep` brackets begins (its outermost `[` or `{`), counting every bracket
  * in the file: a stray one in a text may move the place, never make it vary. Only a file the parser already found
  * too deep is scanned.
  */
-function deepNestStart(source: string, deep = 64): number | undefined {
+function deepNestStart(source: string): number | undefined {
   let depth = 0;
   let start = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     if (c === '[' || c === '{') {
       if (depth++ === 0) start = i;
-      if (depth > deep) return start;
+      if (depth > tooDeep) return start;
     } else if ((c === ']' || c === '}') && depth > 0) {
       depth--;
     }
