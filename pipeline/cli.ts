@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
 async function verify(files: string[], values: { sources: string; templates: string; out: string; layout: string }): Promise<number> {
   const { loadProject } = await import('./build/project.js');
   const { formatMessage } = await import('./diagnostics.js');
-  const { planOutputs, projectInputs } = await import('./build/outputs.js');
+  const { planOutputs } = await import('./build/outputs.js');
   const { readManifest } = await import('./build/manifest.js');
   const { verifyFiles } = await import('./build/verify.js');
   const { project, files: loaded, sources } = loadProject({ sources: values.sources, templates: values.templates }, process.env);
@@ -134,7 +134,7 @@ async function verify(files: string[], values: { sources: string; templates: str
     for (const message of loaded.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
     return 1;
   }
-  const outputs = planOutputs(project, sources, { layout: values.layout as ReportLayout }).map((o) => ({ path: o.path, inputs: o.inputs ?? projectInputs(project) }));
+  const outputs = planOutputs(project, sources, { layout: values.layout as ReportLayout }).map((o) => ({ path: o.path, inputs: o.inputs() }));
   const results = verifyFiles(files, outputs, readManifest(values.out).outputs, project.model.dataset.version);
   for (const result of results) (result.ok ? process.stdout : process.stderr).write(`${result.message}\n`);
   return results.every((r) => r.ok) ? 0 : 1;

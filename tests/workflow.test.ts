@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { combine } from '../pipeline/build/fingerprint.js';
 import { journalRecord, manifestName, readManifest, writeManifest } from '../pipeline/build/manifest.js';
+import { verifyFiles } from '../pipeline/build/verify.js';
 import { outputFolderProblem } from '../pipeline/build/output.js';
-import { planOutputs, projectInputs } from '../pipeline/build/outputs.js';
+import { planOutputs } from '../pipeline/build/outputs.js';
 import { loadProject } from '../pipeline/build/project.js';
 import { build } from '../pipeline/build/run.js';
 import type { Model } from '../pipeline/sources/model.js';
@@ -25,9 +26,9 @@ const edit = (file: string, from: string | RegExp, to: string) => {
   writeFileSync(file, next);
 };
 /** Every output's input hash, for all groups, without building anything; `previous` as output/model.json. */
-function inputHashes(sources: string, previous?: Model): Map<string, string> {
-  const { project, sources: loaded } = loadProject({ sources, templates: 'templates' }, {}, previous);
-  return new Map(planOutputs(project!, loaded, { layout: 'separate' }).map((o) => [o.path, combine(o.inputs ?? projectInputs(project!))]));
+function inputHashes(sources: string, previous?: Model, env: NodeJS.ProcessEnv = {}): Map<string, string> {
+  const { project, sources: loaded } = loadProject({ sources, templates: 'templates' }, env, previous);
+  return new Map(planOutputs(project!, loaded, { layout: 'separate' }).map((o) => [o.path, combine(o.inputs())]));
 }
 const snapshot = (dir: string) =>
   new Map(
@@ -35,7 +36,7 @@ const snapshot = (dir: string) =>
       .filter((f) => statSync(join(dir, f)).isFile())
       .map((f) => [f, `${statSync(join(dir, f)).mtimeMs}:${readFileSync(join(dir, f)).toString('base64').length}`]),
   );
-const quietBuild = (sources: string, outDir: string, groups: ('model' | 'briefs' | 'preview')[] = ['model', 'briefs']) =>
+const quietBuild = (sources: string, outDir: string, groups: ('model' | 'briefs' | 'preview' | 'report')[] = ['model', 'briefs']) =>
   build({ paths: { sources, templates: 'templates' }, outDir, groups, layout: 'separate', quiet: true, env: {} });
 
 describe('the editor’s workflow', () => {
@@ -47,16 +48,21 @@ describe('the editor’s workflow', () => {
     stderr = [];
   });
 
-  it('editing one town changes the inputs of exactly its briefs, the report, the annexes and the summaries', () => {
-    const sources = copySources();
+  const changedInputs = (sources: string, change: () => void) => {
     const before = inputHashes(sources);
-    edit(join(sources, 'towns/zaisan.yaml'), /(\n {2}- year: )1941\n/, '$11940\n');
+    change();
+    return [...inputHashes(sources)].filter(([path, hash]) => before.get(path) !== hash).map(([path]) => path).sort();
+  };
+
+  it('editing one town changes the inputs of exactly its briefs, the documents that print what changed, and the summaries', () => {
+    const sources = copySources();
+    const changed = changedInputs(sources, () => edit(join(sources, 'towns/zaisan.yaml'), /(\n {2}- year: )1941\n/, '$11940\n'));
     const after = inputHashes(sources);
-    const changed = [...after].filter(([path, hash]) => before.get(path) !== hash).map(([path]) => path).sort();
+    // A city-status year is printed by the report (text and chart) and by annex tables A1 and A3, in both languages.
     expect(changed).toEqual([
       'CHANGES.md',
       ...['en', 'es'].flatMap((lang) => [`annex/${lang}/annex-tables.docx`, `annex/${lang}/annex-tables.pdf`, `annex/${lang}/annex-tables.xlsx`,
-        ...['A1', 'A2', 'A3', 'A4', 'A5'].map((id) => `annex/${lang}/csv/${id}.csv`)]),
+        ...['A1', 'A3'].map((id) => `annex/${lang}/csv/${id}.csv`)]),
       'briefs/en/zaisan.pdf',
       'briefs/es/zaisan.pdf',
       'html/index.html',
@@ -66,6 +72,47 @@ describe('the editor’s workflow', () => {
       'report/east-kazakhstan-small-towns.docx',
     ].sort().filter((path) => after.has(path)));
     expect(changed.filter((p) => p.startsWith('briefs/'))).toEqual(['briefs/en/zaisan.pdf', 'briefs/es/zaisan.pdf']);
+  });
+
+  it('an English event text only the briefs and one annex table print leaves the report and the Spanish annex alone', () => {
+    const sources = copySources();
+    const changed = changedInputs(sources, () => edit(join(sources, 'towns/ridder.yaml'), 'en: The mine was nationalised.', 'en: The mine was nationalised by decree.'));
+    expect(changed).toEqual([
+      'CHANGES.md',
+      'annex/en/annex-tables.docx', 'annex/en/annex-tables.pdf', 'annex/en/annex-tables.xlsx', 'annex/en/csv/A4.csv',
+      'briefs/en/ridder.pdf', 'briefs/es/ridder.pdf',
+      'html/index.html',
+      'model.json',
+    ]);
+  });
+
+  it('rebuilds every dated output for another build date, even one in the same day (its documents\' metadata has the time)', () => {
+    const at = (epoch: number) => inputHashes('sources', undefined, { SOURCE_DATE_EPOCH: String(epoch) });
+    const [morning, evening] = [at(1_700_000_000), at(1_700_000_000 + 3600)];
+    for (const path of ['report/east-kazakhstan-small-towns.docx', 'html/report.en.html', 'annex/es/annex-tables.pdf', 'annex/en/annex-tables.xlsx', 'briefs/en/ridder.pdf']) {
+      expect(evening.get(path), path).not.toBe(morning.get(path));
+    }
+  });
+
+  it('leaves the report as it is after an edit it does not print, its provenance still true; rebuilds it after one it prints', async () => {
+    const sources = copySources();
+    const out = mkdtempSync(join(tmpdir(), 'ek-out-'));
+    const report = 'report/east-kazakhstan-small-towns.docx';
+    const verified = () => {
+      const { project, sources: loaded } = loadProject({ sources, templates: 'templates' }, {});
+      const outputs = planOutputs(project!, loaded, { layout: 'separate' }).map((o) => ({ path: o.path, inputs: o.inputs() }));
+      return verifyFiles([join(out, report)], outputs, readManifest(out).outputs, '')[0]!.ok;
+    };
+    expect((await quietBuild(sources, out, ['report'])).written).toBe(3);
+    const first = readFileSync(join(out, report));
+    edit(join(sources, 'towns/ridder.yaml'), 'en: The mine was nationalised.', 'en: The mine was nationalised by decree.');
+    expect(await quietBuild(sources, out, ['report'])).toMatchObject({ code: 0, written: 0 });
+    expect(verified()).toBe(true);
+    edit(join(sources, 'towns/zaisan.yaml'), /(\n {2}- year: )1941\n/, '$11940\n');
+    expect(verified()).toBe(false);
+    expect(await quietBuild(sources, out, ['report'])).toMatchObject({ code: 0, written: 3 });
+    expect(readFileSync(join(out, report)).equals(first)).toBe(false);
+    expect(verified()).toBe(true);
   });
 
   it('rebuilds only what changed, leaves the rest untouched, and a no-op writes nothing', async () => {

@@ -26,7 +26,10 @@ export function hashJson(value: unknown): string {
 }
 
 function writeStableJson(value: unknown, write: (text: string) => void): void {
-  if (Array.isArray(value)) {
+  // As JSON.stringify would: a Date (a document's date, in its writer options) is its ISO string, not `{}`.
+  if (value instanceof Date) {
+    write(JSON.stringify(value));
+  } else if (Array.isArray(value)) {
     write('[');
     value.forEach((item, index) => {
       if (index > 0) write(',');

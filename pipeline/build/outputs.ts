@@ -19,7 +19,7 @@ import { loadAnnexTables } from '../annex/index.js';
 import { localiseTable } from '../annex/localise.js';
 import { previewDocument } from '../documents/preview.js';
 import type { Lang, Provenance, WriteOptions } from '../write/options.js';
-import { hashJson } from './fingerprint.js';
+import { hashBytes, hashJson } from './fingerprint.js';
 import { type Rendered, sharedPart } from './shared-parts.js';
 import { languages } from '../render/labels.js';
 
@@ -30,10 +30,12 @@ export interface Output {
   /** The town of a per-town job: what `--shard k/n` splits. */
   town?: string;
   /**
-   * Hashes of exactly what the output reads (data records, templates, labels, code), by name: the output is
-   * rebuilt when one changes. Without it, the whole project counts (see projectInputs).
+   * Hashes of exactly what the output is made from, by name: the output is rebuilt when one changes, and its file
+   * carries their combined hash (its provenance). A brief's are the data records, template and labels it reads; a
+   * document made from the whole model (the report, the annex) gives what its writer is given (see writerInputs).
+   * A function, as some cost a render: only the outputs a build asks for are worked out.
    */
-  inputs?: Record<string, string>;
+  inputs(): Record<string, string>;
   /**
    * How much work making it is, about, against a brief's 1. An output with a weight is worth a worker thread
    * (pool.ts); one without is quick, or must be made on the main thread.
@@ -42,16 +44,19 @@ export interface Output {
   produce(provenance: Provenance): Promise<{ bytes: Uint8Array; messages: VFileMessage[] }>;
 }
 
-const wholeProjectInputs = new WeakMap<Project, Record<string, string>>();
-
-/** Everything: for outputs that read the whole model and every template, spec and label. */
-export function projectInputs(project: Project): Record<string, string> {
-  let inputs = wholeProjectInputs.get(project);
-  if (!inputs) {
-    inputs = { model: hashJson(project.model), templates: project.hashes.templateDir, pipeline: project.hashes.pipeline, date: project.date.toISOString() };
-    wholeProjectInputs.set(project, inputs);
-  }
-  return inputs;
+/**
+ * What a writer is given, hashed: a document's Markdown in one language, the options it is written with (meta
+ * without the provenance, which is made from this; labels; figures) and the label catalog its parse reads. Writers
+ * are pure functions of these and the code, so an output made from them is rebuilt when they change, not whenever
+ * the model does: an event text that only the briefs print leaves the report alone.
+ */
+export function writerInputs(project: Project, lang: Lang, rendered: Pick<Rendered, 'file' | 'options'>): Record<string, string> {
+  const { file, ...options } = rendered.options;
+  return {
+    [`markdown:${lang}`]: hashBytes(String(rendered.file.value)),
+    [`options:${lang}`]: hashJson(options),
+    [`labels:${lang}`]: project.hashes.labels[lang],
+  };
 }
 
 function templateInputs(project: Project, template: string): string {
@@ -85,16 +90,14 @@ function briefSharedInputs(project: Project): Record<string, string> {
   };
 }
 
-/** What the report reads, in every layout: all but the programmes. */
-function reportInputs(project: Project): Record<string, string> {
-  const { programs, ...read } = project.model;
-  return {
-    model: hashJson(read),
-    labels: hashJson(project.hashes.labels),
-    template: templateInputs(project, 'report'),
-    pipeline: project.hashes.pipeline,
-    date: project.date.toISOString(),
-  };
+
+const reportHashes = new WeakMap<Project, Map<Lang, Record<string, string>>>();
+/** The report's writerInputs in one language, worked out once for its DOCX and its web page. */
+function reportInputs(project: Project, lang: Lang): Record<string, string> {
+  const byLang = reportHashes.get(project) ?? new Map<Lang, Record<string, string>>();
+  reportHashes.set(project, byLang);
+  if (!byLang.has(lang)) byLang.set(lang, writerInputs(project, lang, reportDocument(project, lang)));
+  return byLang.get(lang)!;
 }
 
 export { outputGroups } from './choices.js';
@@ -133,7 +136,7 @@ export class SkippedOutput extends Error {}
 
 /** An output that cannot be made for `reason` (a source it needs has errors): it fails, and its earlier file stays. */
 function blocked(path: string, group: Output['group'], reason: string): Output {
-  return { path, group, inputs: {}, produce: () => Promise.reject(new SkippedOutput(`not rebuilt: ${reason}`)) };
+  return { path, group, inputs: () => ({}), produce: () => Promise.reject(new SkippedOutput(`not rebuilt: ${reason}`)) };
 }
 
 const needs = (files: string[]) => `it needs ${files.join(', ')}, which ${files.length > 1 ? 'have' : 'has'} errors`;
@@ -163,22 +166,21 @@ export function planOutputs(project: Project, sources: SourceLocators, plan: Pla
 }
 
 function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOptions): Output[] {
-  const modelHash = projectInputs(project).model!;
+  const modelHash = hashJson(project.model);
   const outputs: Output[] = [{
     path: 'model.json',
     group: 'model',
-    inputs: { model: modelHash, pipeline: project.hashes.pipeline },
+    inputs: () => ({ model: modelHash, pipeline: project.hashes.pipeline }),
     produce: async () => ({ bytes: Buffer.from(`${JSON.stringify(project.model, null, 2)}\n`), messages: [] }),
   }];
   const shared = briefSharedInputs(project);
-  const reportRead = reportInputs(project);
   for (const lang of languages) {
     for (const town of project.model.towns) {
       outputs.push({
         path: `briefs/${lang}/${town.slug}.pdf`,
         group: 'briefs',
         town: town.slug,
-        inputs: briefInputs(project, town, lang, shared),
+        inputs: () => briefInputs(project, town, lang, shared),
         weight: 1,
         produce: (provenance) => traced(project, sources, lang, () => briefDocument(project, town, lang, provenance), async (tree, options) => {
           const { writePdf } = await import('../write/pdf/index.js');
@@ -190,7 +192,7 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
   outputs.push({
     path: 'report/east-kazakhstan-small-towns.docx',
     group: 'report',
-    inputs: { ...reportRead, layout: plan.layout },
+    inputs: () => Object.assign({ layout: plan.layout, pipeline: project.hashes.pipeline }, ...languages.map((lang) => reportInputs(project, lang))),
     weight: 30,
     produce: (provenance) => bilingualReport(project, sources, plan.layout, provenance),
   });
@@ -198,7 +200,7 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
     outputs.push({
       path: `html/report.${lang}.html`,
       group: 'report',
-      inputs: { ...reportRead, layout: 'html' },
+      inputs: () => ({ ...reportInputs(project, lang), pipeline: project.hashes.pipeline }),
       weight: 3,
       produce: (provenance) => traced(project, sources, lang, () => reportPart(project, lang, provenance), async (tree, options) => {
         const { writeHtml } = await import('../write/html/index.js');
@@ -222,14 +224,14 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
   outputs.push({
     path: 'CHANGES.md',
     group: 'model',
-    inputs: { model: modelHash, pipeline: project.hashes.pipeline },
+    inputs: () => ({ model: modelHash, pipeline: project.hashes.pipeline }),
     produce: async () => ({ bytes: Buffer.from(changesMarkdown(changesSincePrevious())), messages: [] }),
   });
   const paths = outputs.map((o) => o.path);
   outputs.push({
     path: 'html/index.html',
     group: 'preview',
-    inputs: { model: modelHash, outputs: hashJson(paths), labels: project.hashes.labels.en, template: templateInputs(project, 'index'), pipeline: project.hashes.pipeline },
+    inputs: () => ({ model: modelHash, outputs: hashJson(paths), labels: project.hashes.labels.en, template: templateInputs(project, 'index'), pipeline: project.hashes.pipeline }),
     produce: (provenance) => traced(project, sources, 'en', () => previewDocument(project, paths, changesSincePrevious()), async (tree, options) => {
       const { writeHtml } = await import('../write/html/index.js');
       return writeHtml(tree, { ...options, meta: { ...options.meta, provenance } });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMessage } from '../diagnostics.js';
 import type { Model } from '../sources/model.js';
-import { inShard, type Output, type outputGroups, planOutputs, projectInputs, type Shard } from './outputs.js';
+import { inShard, type Output, type outputGroups, planOutputs, type Shard } from './outputs.js';
 import { type Job, produceAll, type Threads } from './pool.js';
 import { combine } from './fingerprint.js';
 import { readProvenance } from './verify.js';
@@ -100,7 +100,7 @@ async function buildLocked(
   const failed: { output: Output; reason: string }[] = [];
   const jobs: (Job & { inputs: Record<string, string> })[] = [];
   for (const output of outputs) {
-    const inputs = output.inputs ?? projectInputs(project);
+    const inputs = output.inputs();
     const inputHash = combine(inputs);
     const record = manifest.outputs[output.path];
     let state = fileState(options.outDir, output.path, record);

@@ -5,7 +5,8 @@ import type { VFileMessage } from 'vfile-message';
 import { loadAnnexTables } from '../annex/index.js';
 import { type LocalisedTable, localiseTable } from '../annex/localise.js';
 import type { AnnexTable } from '../annex/table.js';
-import { type Output, SkippedOutput } from '../build/outputs.js';
+import { hashJson } from '../build/fingerprint.js';
+import { type Output, SkippedOutput, writerInputs } from '../build/outputs.js';
 import { type Rendered, sharedPart } from '../build/shared-parts.js';
 import { DiagnosticsError } from '../diagnostics.js';
 import { citationKey, referenceParts } from '../render/cite.js';
@@ -46,22 +47,28 @@ export function annexOutputs(project: Project, sources: SourceLocators, traced: 
     const dir = `annex/${lang}`;
     // The DOCX and the PDF are made from the same Markdown, rendered and parsed once.
     const render = (provenance: Provenance) => () => sharedPart(project, `annex.${lang}`, 2, () => annexDocument(project, localised, lang), annexMeta(project, lang, provenance));
+    let documentInputs: Record<string, string> | undefined;
+    const inputs = () => (documentInputs ??= { ...writerInputs(project, lang, annexDocument(project, localised, lang)), pipeline: project.hashes.pipeline });
+    const csv = (table: LocalisedTable) => ({ header: table.columns.map((c) => c.header), rows: table.rows.map((row) => row.map((cell) => cell.value)) });
     outputs.push(
       {
         path: `${dir}/annex-tables.docx`,
         group: 'annex',
+        inputs,
         weight: 3,
         produce: (provenance) => traced(project, sources, lang, render(provenance), async (tree, options) => (await import('../write/docx/index.js')).writeDocx(tree, options)),
       },
       {
         path: `${dir}/annex-tables.pdf`,
         group: 'annex',
+        inputs,
         weight: 3,
         produce: (provenance) => traced(project, sources, lang, render(provenance), async (tree, options) => (await import('../write/pdf/index.js')).writePdf(tree, options)),
       },
       {
         path: `${dir}/annex-tables.xlsx`,
         group: 'annex',
+        inputs: () => ({ workbook: hashJson([localised.map(toSheet), xlsxOptions(project, tables, localised, lang)]), pipeline: project.hashes.pipeline }),
         produce: async (provenance) => ({
           bytes: await (await import('../write/xlsx/index.js')).writeXlsx(localised.map(toSheet), xlsxOptions(project, tables, localised, lang, provenance)),
           // Warnings about the specs (not fatal) are printed once, with the first workbook.
@@ -71,7 +78,8 @@ export function annexOutputs(project: Project, sources: SourceLocators, traced: 
       ...localised.map((table): Output => ({
         path: `${dir}/csv/${table.id}.csv`,
         group: 'annex',
-        produce: async () => ({ bytes: writeCsv({ header: table.columns.map((c) => c.header), rows: table.rows.map((row) => row.map((cell) => cell.value)) }), messages: [] }),
+        inputs: () => ({ table: hashJson(csv(table)), pipeline: project.hashes.pipeline }),
+        produce: async () => ({ bytes: writeCsv(csv(table)), messages: [] }),
       })),
     );
   }
@@ -148,5 +156,5 @@ function failedOutputs(messages: VFileMessage[]): Output[] {
     reported = true;
     throw new DiagnosticsError(messages);
   };
-  return languages.flatMap((lang) => ['docx', 'pdf', 'xlsx'].map((ext): Output => ({ path: `annex/${lang}/annex-tables.${ext}`, group: 'annex', produce: fail })));
+  return languages.flatMap((lang) => ['docx', 'pdf', 'xlsx'].map((ext): Output => ({ path: `annex/${lang}/annex-tables.${ext}`, group: 'annex', inputs: () => ({}), produce: fail })));
 }
