@@ -20,7 +20,7 @@ import { localiseTable } from '../annex/localise.js';
 import { previewDocument } from '../documents/preview.js';
 import type { Lang, Provenance, WriteOptions } from '../write/options.js';
 import { hashBytes, hashJson } from './fingerprint.js';
-import { type Rendered, sharedPart } from './shared-parts.js';
+import { type Rendered, renderedPart, sharedPart } from './shared-parts.js';
 import { languages } from '../render/labels.js';
 
 /** One file the build writes, and how to make its bytes in memory. */
@@ -90,14 +90,13 @@ function briefSharedInputs(project: Project): Record<string, string> {
   };
 }
 
+/** The report in one language, rendered for its DOCX and its web page (see sharedPart). */
+const reportName = (lang: Lang) => ({ name: `report.${lang}`, uses: 2 });
 
-const reportHashes = new WeakMap<Project, Map<Lang, Record<string, string>>>();
-/** The report's writerInputs in one language, worked out once for its DOCX and its web page. */
+/** The report's writerInputs in one language; the render is kept for the outputs that are then made from it. */
 function reportInputs(project: Project, lang: Lang): Record<string, string> {
-  const byLang = reportHashes.get(project) ?? new Map<Lang, Record<string, string>>();
-  reportHashes.set(project, byLang);
-  if (!byLang.has(lang)) byLang.set(lang, writerInputs(project, lang, reportDocument(project, lang)));
-  return byLang.get(lang)!;
+  const { name, uses } = reportName(lang);
+  return writerInputs(project, lang, renderedPart(project, name, uses, () => reportDocument(project, lang)));
 }
 
 export { outputGroups } from './choices.js';
@@ -243,7 +242,8 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
 type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;
 /** The report in one language, for its DOCX and its web page, whichever is made first (see sharedPart). */
 function reportPart(project: Project, lang: Lang, provenance: Provenance): Rendered {
-  return sharedPart(project, `report.${lang}`, 2, () => reportDocument(project, lang), documentMeta(project, lang, 'report', {}, provenance));
+  const { name, uses } = reportName(lang);
+  return sharedPart(project, name, uses, () => reportDocument(project, lang), documentMeta(project, lang, 'report', {}, provenance));
 }
 
 /**

@@ -8,10 +8,29 @@ import type { DocumentMeta, WriteOptions } from '../write/options.js';
 /** A document's Markdown as rendered, and its Markdown parsed when that was done already (see sharedPart). */
 export type Rendered = { file: VFile; state: RenderState; options: WriteOptions; parsed?: Root };
 
-/** A document rendered and parsed, and how many of the outputs made from it have yet to take it. */
-type Entry = { part: Rendered & { parsed: Root }; left: number };
-/** Documents rendered and parsed, by project and name, while an output made from them is still to come. */
+/** A document rendered (and parsed, once an output took it), and how many of the outputs made from it have yet to take it. */
+type Entry = { rendered: Rendered; parsed?: Root; left: number };
+/** Documents rendered, by project and name, while an output made from them is still to come. */
 const parts = new WeakMap<Project, Map<string, Entry>>();
+
+function entryOf(project: Project, name: string, uses: number, render: () => Rendered): Entry {
+  const byName = parts.get(project) ?? new Map<string, Entry>();
+  parts.set(project, byName);
+  let entry = byName.get(name);
+  if (!entry) {
+    entry = { rendered: render(), left: uses };
+    byName.set(name, entry);
+  }
+  return entry;
+}
+
+/**
+ * The document as rendered, to hash what its outputs are made from (see writerInputs), not to be changed: kept for
+ * the outputs that take it with sharedPart, so that a build which makes them renders it once.
+ */
+export function renderedPart(project: Project, name: string, uses: number, render: () => Rendered): Rendered {
+  return entryOf(project, name, uses, render).rendered;
+}
 
 /**
  * A document rendered and parsed once for the `uses` outputs this thread makes from it (the report's DOCX and web
@@ -21,17 +40,10 @@ const parts = new WeakMap<Project, Map<string, Entry>>();
  * goes with the project at the end of the build.
  */
 export function sharedPart(project: Project, name: string, uses: number, render: () => Rendered, meta: DocumentMeta): Rendered {
-  const byName = parts.get(project) ?? new Map<string, Entry>();
-  parts.set(project, byName);
-  let entry = byName.get(name);
-  if (!entry) {
-    const rendered = render();
-    entry = { part: { ...rendered, parsed: parseMarkdown(rendered.file) }, left: uses };
-    byName.set(name, entry);
-  }
-  const { part } = entry;
+  const entry = entryOf(project, name, uses, render);
+  const part = { ...entry.rendered, parsed: (entry.parsed ??= parseMarkdown(entry.rendered.file)) };
   if (--entry.left === 0) {
-    byName.delete(name);
+    parts.get(project)!.delete(name);
     return { ...part, options: { ...part.options, meta } };
   }
   const file = new VFile({ path: part.file.path, value: part.file.value, data: { ...part.file.data } });

@@ -7,7 +7,7 @@ import { type LocalisedTable, localiseTable } from '../annex/localise.js';
 import type { AnnexTable } from '../annex/table.js';
 import { hashJson } from '../build/fingerprint.js';
 import { type Output, SkippedOutput, writerInputs } from '../build/outputs.js';
-import { type Rendered, sharedPart } from '../build/shared-parts.js';
+import { type Rendered, renderedPart, sharedPart } from '../build/shared-parts.js';
 import { DiagnosticsError } from '../diagnostics.js';
 import { citationKey, referenceParts } from '../render/cite.js';
 import { type CodeLabel, languages } from '../render/labels.js';
@@ -46,9 +46,9 @@ export function annexOutputs(project: Project, sources: SourceLocators, traced: 
     const localised = tables.map((table) => localiseTable(table, lang, project.labels, project.model.references));
     const dir = `annex/${lang}`;
     // The DOCX and the PDF are made from the same Markdown, rendered and parsed once.
-    const render = (provenance: Provenance) => () => sharedPart(project, `annex.${lang}`, 2, () => annexDocument(project, localised, lang), annexMeta(project, lang, provenance));
-    let documentInputs: Record<string, string> | undefined;
-    const inputs = () => (documentInputs ??= { ...writerInputs(project, lang, annexDocument(project, localised, lang)), pipeline: project.hashes.pipeline });
+    const [name, uses, document] = [`annex.${lang}`, 2, () => annexDocument(project, localised, lang)] as const;
+    const render = (provenance: Provenance) => () => sharedPart(project, name, uses, document, annexMeta(project, lang, provenance));
+    const inputs = () => ({ ...writerInputs(project, lang, renderedPart(project, name, uses, document)), pipeline: project.hashes.pipeline });
     const csv = (table: LocalisedTable) => ({ header: table.columns.map((c) => c.header), rows: table.rows.map((row) => row.map((cell) => cell.value)) });
     outputs.push(
       {
