@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { geoBounds, geoConicEqualArea, geoContains, geoDistance, geoPath } from 'd3-geo';
+import { geoConicEqualArea, geoContains, geoDistance, geoPath } from 'd3-geo';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -99,7 +99,25 @@ function basemap(key: string, project: () => VisibleCountry[]): VisibleCountry[]
   return countries;
 }
 
-let countryBounds: [[number, number], [number, number]][] | undefined;
+type Bounds = [[west: number, south: number], [east: number, north: number]];
+let countryBounds: Bounds[] | undefined;
+
+/**
+ * A country's bounds from its vertices' longitudes and latitudes. At the atlas's 50m detail they are within 0.5° of
+ * d3's spherical geoBounds for every country, at a tenth of the cost (~90 ms a process). A country across the
+ * antimeridian (Russia, Fiji…) gets every longitude, so it is always kept, as before.
+ */
+function vertexBounds(country: Country): Bounds {
+  let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (coordinates: unknown[]): void => {
+    if (typeof coordinates[0] !== 'number') return void coordinates.forEach((c) => visit(c as unknown[]));
+    const [lon, lat] = coordinates as [number, number];
+    [west, east, south, north] = [Math.min(west, lon), Math.max(east, lon), Math.min(south, lat), Math.max(north, lat)];
+  };
+  if ('coordinates' in country.geometry) visit(country.geometry.coordinates);
+  return [[west, south], [east, north]];
+}
+
 /**
  * The countries that may show in a frame around these longitudes and latitudes: those whose bounds come within 15° of
  * it (the frame's margins and the conic projection's curved edges reach far less). Projecting all 242 countries of
@@ -107,13 +125,12 @@ let countryBounds: [[number, number], [number, number]][] | undefined;
  */
 function countriesNear(lon0: number, lon1: number, lat0: number, lat1: number): Country[] {
   const all = loadCountries();
-  countryBounds ??= all.map((c) => geoBounds(c));
+  countryBounds ??= all.map(vertexBounds);
   const margin = 15;
   return all.filter((_, i) => {
     const [[west, south], [east, north]] = countryBounds![i]!;
     if (south > lat1 + margin || north < lat0 - margin) return false;
-    // Bounds across the antimeridian (west > east) are kept: there are few, and they are wide.
-    return west > east || !(west > lon1 + margin || east < lon0 - margin);
+    return !(west > lon1 + margin || east < lon0 - margin);
   });
 }
 
