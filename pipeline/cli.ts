@@ -134,7 +134,7 @@ async function verify(files: string[], values: { sources: string; templates: str
     for (const message of loaded.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
     return 1;
   }
-  const outputs = planOutputs(project, sources, { layout: values.layout as ReportLayout }).map((o) => ({ path: o.path, inputs: o.inputs() }));
+  const outputs = planOutputs(project, sources, { layout: values.layout as ReportLayout });
   const results = verifyFiles(files, outputs, readManifest(values.out).outputs, project.model.dataset.version);
   for (const result of results) (result.ok ? process.stdout : process.stderr).write(`${result.message}\n`);
   return results.every((r) => r.ok) ? 0 : 1;

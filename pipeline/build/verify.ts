@@ -61,7 +61,7 @@ export interface VerifyResult {
  */
 export function verifyFiles(
   files: string[],
-  outputs: { path: string; inputs: Record<string, string> }[],
+  outputs: { path: string; inputs(): Record<string, string> }[],
   recorded: Record<string, { inputs: Record<string, string> } | undefined>,
   dataVersion: string,
 ): VerifyResult[] {
@@ -70,13 +70,14 @@ export function verifyFiles(
     if (!provenance) return { path, ok: false, message: `${path}: carries no ek-towns provenance (not built by ek-towns, or by an older version)` };
     const output = outputs.find((o) => o.path === provenance.output);
     if (!output) return { path, ok: false, message: `${path}: was built as ${provenance.output}, which the current sources no longer produce` };
-    const current = combine(output.inputs);
+    const inputs = output.inputs();
+    const current = combine(inputs);
     if (current === provenance.inputs) {
       return { path, ok: true, message: `${path}: matches the current sources (data ${dataVersion}, inputs ${current})` };
     }
     const before = recorded[provenance.output];
     const changed = before && combine(before.inputs) === provenance.inputs
-      ? Object.keys({ ...before.inputs, ...output.inputs }).filter((key) => before.inputs[key] !== output.inputs[key])
+      ? Object.keys({ ...before.inputs, ...inputs }).filter((key) => before.inputs[key] !== inputs[key])
       : [];
     const which = changed.length > 0 ? `; changed since: ${changed.join(', ')}` : '';
     return { path, ok: false, message: `${path}: does NOT match the current sources: built from inputs ${provenance.inputs}, the current sources give ${current}${which}` };
