@@ -68,13 +68,16 @@ function templateInputs(project: Project, template: string): string {
  * conclusions and the references: editing one town rebuilds that town's briefs, not the others.
  */
 function briefInputs(project: Project, town: TownModel, lang: Lang, shared: Record<string, string>): Record<string, string> {
-  return {
-    ...shared,
-    [`town:${town.slug}`]: hashJson(town),
-    map: hashJson(mapTownsOf(project, town)),
-    [`labels:${lang}`]: project.hashes.labels[lang],
-  };
+  let own = townHashes.get(town);
+  if (!own) {
+    own = { [`town:${town.slug}`]: hashJson(town), map: hashJson(mapTownsOf(project, town)) };
+    townHashes.set(town, own);
+  }
+  return { ...shared, ...own, [`labels:${lang}`]: project.hashes.labels[lang] };
 }
+
+/** A town's own hashes, worked out once for its briefs in both languages (hashing was ~1 GB allocated for 1,000 towns). */
+const townHashes = new WeakMap<TownModel, Record<string, string>>();
 
 /** What every brief reads alike, hashed once for all of them. */
 function briefSharedInputs(project: Project): Record<string, string> {
