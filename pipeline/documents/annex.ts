@@ -46,7 +46,9 @@ export function annexOutputs(project: Project, sources: SourceLocators, traced: 
     const localised = tables.map((table) => localiseTable(table, lang, project.labels, project.model.references));
     const dir = `annex/${lang}`;
     // The DOCX and the PDF are made from the same Markdown, rendered and parsed once.
-    const [name, uses, document] = [`annex.${lang}`, 2, () => annexDocument(project, localised, lang)] as const;
+    const name = `annex.${lang}`;
+    const uses = 2;
+    const document = () => annexDocument(project, localised, lang);
     const render = (provenance: Provenance) => () => sharedPart(project, name, uses, document, annexMeta(project, lang, provenance));
     const inputs = () => ({ ...writerInputs(project, lang, renderedPart(project, name, uses, document)), pipeline: project.hashes.pipeline });
     const csv = (table: LocalisedTable) => ({ header: table.columns.map((c) => c.header), rows: table.rows.map((row) => row.map((cell) => cell.value)) });
