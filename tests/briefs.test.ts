@@ -82,6 +82,13 @@ describe('town briefs', () => {
     expect(es).toMatch(/1934 \(Amanbekova et al\., s\. f\.\); 1932 \(Ualtaeva, 2011\)/);
   });
 
+  it('names Kazakhstan and its neighbours on the locator map, in the brief\'s language', () => {
+    for (const lang of langs) {
+      const text = pdfText(briefPath(outDirs[0]!, lang, 'zaisan'));
+      for (const country of ['kazakhstan', 'russia', 'china', 'mongolia']) expect(text).toContain(labels[lang].get(`countries.${country}`)!.toUpperCase());
+    }
+  });
+
   it('formats numbers and labels for each language', () => {
     expect(flat(pdfText(briefPath(outDirs[0]!, 'en', 'ridder')))).toContain('Page 1 of');
     const es = flat(pdfText(briefPath(outDirs[0]!, 'es', 'ridder')));

@@ -91,7 +91,16 @@ function townMap(project: Project, town: TownModel, lang: Lang): Figure {
     highlight: town.slug,
     sourceNote: 'Natural Earth (world-atlas)',
     size: { width: 400, height: 290 },
+    ...countryNames(project, lang),
   });
+}
+
+/** Kazakhstan and the neighbours a map of the region shows (Natural Earth's ISO 3166 numeric ids), named in `lang`. */
+export function countryNames(project: Project, lang: Lang) {
+  return {
+    countryLabel: label(project, lang, 'countries.kazakhstan'),
+    neighbourLabels: { 643: label(project, lang, 'countries.russia'), 156: label(project, lang, 'countries.china'), 496: label(project, lang, 'countries.mongolia') },
+  };
 }
 
 /** One brief's Markdown alone, without its figures (what `check` renders). */

@@ -2,7 +2,7 @@ import { VFile } from 'vfile';
 import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawStatusChart } from '../figures/status-chart.js';
 import type { Lang, WriteOptions } from '../write/options.js';
-import { briefContext, townTimeline } from './brief.js';
+import { briefContext, countryNames, townTimeline } from './brief.js';
 import { documentMeta, label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
 
 export { type ReportLayout, reportLayouts } from '../build/choices.js';
@@ -30,6 +30,7 @@ export function reportFigures(project: Project, lang: Lang) {
     'region-map': drawLocatorMap({
       towns: model.towns.map((t) => ({ slug: t.slug, name: t.name[lang], lat: t.coordinates.lat, lon: t.coordinates.lon })),
       sourceNote: 'Natural Earth (world-atlas)',
+      ...countryNames(project, lang),
     }),
     'status-chart': drawStatusChart({
       towns: model.towns.map((t) => ({ name: t.name[lang], years: t.cityStatus.map((s) => s.year) })),

@@ -18,6 +18,7 @@ export const codeLabels = [
   'annex.readme.dataVersion', 'annex.readme.built', 'annex.readme.format', 'annex.readme.formatText', 'annex.readme.table',
   'annex.readme.sources', 'annex.readme.references',
   'preview.title', 'preview.docx', 'preview.html', 'preview.english', 'preview.spanish',
+  'countries.kazakhstan', 'countries.russia', 'countries.china', 'countries.mongolia',
 ] as const;
 export type CodeLabel = (typeof codeLabels)[number];
 
