@@ -4,8 +4,9 @@ import type { Provenance } from '../write/options.js';
 import { combine } from './fingerprint.js';
 
 /**
- * The provenance a file carries: PDF info entries (EkTownsOutput, EkTownsInputs), or the DOCX/XLSX custom
- * properties of the same names. Undefined when the file has none (not made by ek-towns, or too old).
+ * The provenance a file carries: PDF info entries (EkTownsOutput, EkTownsInputs), the DOCX/XLSX custom properties
+ * or the web page's meta elements of the same names. Undefined when the file has none (not made by ek-towns, or too
+ * old).
  */
 export function readProvenance(path: string): Provenance | undefined {
   if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
@@ -15,7 +16,16 @@ export function readProvenance(path: string): Provenance | undefined {
     const custom = zipEntry(bytes, 'docProps/custom.xml');
     return custom ? customPropertyProvenance(strFromU8(custom)) : undefined;
   }
+  if (/^<!doctype html>/i.test(bytes.subarray(0, 15).toString('latin1'))) return pageProvenance(bytes.toString('utf8'));
   return undefined;
+}
+
+function pageProvenance(html: string): Provenance | undefined {
+  // Our own pages: the writer puts each meta element on a line of its own, name before content.
+  const value = (name: string) => new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1];
+  const output = value('EkTownsOutput');
+  const inputs = value('EkTownsInputs');
+  return output && inputs ? { output, inputs } : undefined;
 }
 
 /** One entry of a zip; nothing when the zip is damaged (a file cut short is not ours to trust). */

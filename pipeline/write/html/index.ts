@@ -59,6 +59,8 @@ function page(body: HastRoot, { meta, labels }: WriteOptions): HastRoot {
     el('meta', { name: 'description', content: meta.subject }),
     el('meta', { name: 'keywords', content: meta.keywords.join(', ') }),
     el('meta', { name: 'author', content: meta.author }),
+    // Which output the page is and the hash of its inputs, for `ek-towns verify` (as PDF info and DOCX properties).
+    ...(meta.provenance ? [el('meta', { name: 'EkTownsOutput', content: meta.provenance.output }), el('meta', { name: 'EkTownsInputs', content: meta.provenance.inputs })] : []),
     el('style', {}, [text(stylesheet)]),
   ]));
   const pageBody = el('body', {}, lines([
