@@ -14,7 +14,7 @@ Usage:
                                     parse every document's Markdown (writes nothing)
   ek-towns build [options]          validate, then write the outputs whose inputs changed under --out
   ek-towns watch [options]          build, then rebuild whenever a source or template is saved (Ctrl-C stops)
-  ek-towns verify FILE…             tell whether PDF/DOCX/XLSX files match the current sources
+  ek-towns verify FILE…             tell whether PDF/DOCX/XLSX/HTML files match the current sources
   ek-towns confirm-translations     after reviewing the Spanish, record the English each translation matches
   ek-towns clean [--out DIR]        remove the outputs the manifest records (only files the pipeline wrote)
 
