@@ -22,7 +22,11 @@ export function readProvenance(path: string): Provenance | undefined {
 
 function pageProvenance(html: string): Provenance | undefined {
   // Our own pages: the writer puts each meta element on a line of its own, name before content.
-  const value = (name: string) => new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1];
+  return provenanceOf((name) => new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1]);
+}
+
+/** The two values every format names alike, read by `value`: both, or no provenance. */
+function provenanceOf(value: (name: string) => string | undefined): Provenance | undefined {
   const output = value('EkTownsOutput');
   const inputs = value('EkTownsInputs');
   return output && inputs ? { output, inputs } : undefined;
@@ -40,22 +44,16 @@ function zipEntry(bytes: Uint8Array, name: string): Uint8Array | undefined {
 function pdfProvenance(pdf: string): Provenance | undefined {
   // pdfkit writes the info entries as uncompressed indirect objects holding ASCII string literals
   // (our values are paths and hex hashes).
-  const value = (key: string) => {
+  return provenanceOf((key) => {
     const ref = new RegExp(`/${key} (\\d+) 0 R`).exec(pdf)?.[1];
     const direct = new RegExp(`/${key} \\(([^)]*)\\)`).exec(pdf)?.[1];
     if (direct !== undefined || !ref) return direct;
     return new RegExp(`(?:^|\\s)${ref} 0 obj\\s*\\(([^)]*)\\)\\s*endobj`).exec(pdf)?.[1];
-  };
-  const output = value('EkTownsOutput');
-  const inputs = value('EkTownsInputs');
-  return output && inputs ? { output, inputs } : undefined;
+  });
 }
 
 function customPropertyProvenance(xml: string): Provenance | undefined {
-  const value = (name: string) => new RegExp(`name="${name}"[^>]*>\\s*<vt:lpwstr>([^<]*)</vt:lpwstr>`).exec(xml)?.[1];
-  const output = value('EkTownsOutput');
-  const inputs = value('EkTownsInputs');
-  return output && inputs ? { output, inputs } : undefined;
+  return provenanceOf((name) => new RegExp(`name="${name}"[^>]*>\\s*<vt:lpwstr>([^<]*)</vt:lpwstr>`).exec(xml)?.[1]);
 }
 
 export interface VerifyResult {
