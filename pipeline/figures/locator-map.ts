@@ -258,13 +258,12 @@ export function drawLocatorMap(input: LocatorMapInput): Figure {
   if (input.countryLabel) countryLabels[KAZAKHSTAN] = input.countryLabel;
   const shown: string[] = [];
   for (const country of visible) {
-    const { id, c } = country;
+    const { id } = country;
     if (!countryLabels[id]) continue;
     const label = countryLabels[id].toUpperCase();
     const width = textWidth(label, COUNTRY_SIZE);
-    const [cx, cy] = centroidOf(country, () => path.centroid(c));
+    const { centroid: [cx, cy], rings } = labelGround(country, (c) => path.centroid(c));
     const clampX = (x: number) => Math.min(Math.max(x, frame[0] + width / 2 + 4), frame[2] - width / 2 - 4);
-    const rings = ringsOf(country);
     const inside = ({ x, y }: Spot) => [x - width / 2, x, x + width / 2].every((px) => [y - COUNTRY_SIZE, y + 2].every((py) => inRings(rings, px, py)));
     const candidates = [0, -12, 12, -24, 24, -36, 36]
       .flatMap((dy) => [0, -30, 30].map((dx): Spot => ({ x: clampX(cx + dx), y: cy + dy, anchor: 'middle' })))
@@ -286,27 +285,26 @@ export function drawLocatorMap(input: LocatorMapInput): Figure {
   return { svg: svgDoc(W, height, body), width: W, height, alt: `${alt}.` };
 }
 
-const centroidsKept = new WeakMap<VisibleCountry, [number, number]>();
-/** A country's projected centroid, worked out once per frame (projecting the whole country was ~8 ms a map). */
-function centroidOf(country: VisibleCountry, centroid: () => [number, number]): [number, number] {
-  let point = centroidsKept.get(country);
-  if (!point) centroidsKept.set(country, (point = centroid()));
-  return point;
-}
+/** Where a country's name may go on a frame: its projected centroid and the rings of its clipped path, in points. */
+type LabelGround = { centroid: [number, number]; rings: number[][] };
+const groundsKept = new WeakMap<VisibleCountry, LabelGround>();
 
-const ringsKept = new WeakMap<VisibleCountry, number[][]>();
-/** The rings of a projected, clipped country as geoPath wrote them (`M x,y L x,y … Z`), in the map's points, read once per frame. */
-function ringsOf(country: VisibleCountry): number[][] {
-  let rings = ringsKept.get(country);
-  if (!rings) {
-    rings = [];
+/**
+ * A country's label ground, worked out once per frame, as its basemap is kept (projecting the whole country for the
+ * centroid was ~8 ms a map). The rings are read from the path geoPath wrote (`M x,y L x,y … Z`).
+ */
+function labelGround(country: VisibleCountry, path: (c: Country) => [number, number]): LabelGround {
+  let ground = groundsKept.get(country);
+  if (!ground) {
+    const rings: number[][] = [];
     for (const [, command, x, y] of country.d.matchAll(/([ML])(-?[\d.]+),(-?[\d.]+)/g)) {
       if (command === 'M') rings.push([]);
       rings.at(-1)!.push(Number(x), Number(y));
     }
-    ringsKept.set(country, rings);
+    ground = { centroid: path(country.c), rings };
+    groundsKept.set(country, ground);
   }
-  return rings;
+  return ground;
 }
 
 /**
