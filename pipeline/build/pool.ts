@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { Provenance } from '../write/options.js';
 import type { ReportLayout } from './choices.js';
@@ -70,6 +72,7 @@ export async function* produceAll(jobs: readonly Job[], threads: Threads, worker
   };
   if (pooled) {
     const data = workerData();
+    compactHeap();
     let working = Math.min(workers, heavy.length);
     // Should every worker stop early (one that cannot start, or runs out of memory), this thread makes what is left.
     const stopped = () => --working === 0 && void makeHere(heavy);
@@ -78,11 +81,25 @@ export async function* produceAll(jobs: readonly Job[], threads: Threads, worker
   void makeHere(here);
   for (const [index, outcome] of outcomes.entries()) {
     outcomes[index] = undefined;
+    if (pooled && index > 0 && index % compactEvery === 0) compactHeap();
     yield await outcome!;
   }
 }
 
 type Queued = { job: Job; index: number };
+
+/**
+ * Collects this thread's garbage now: when the workers start, and every `compactEvery` outcomes after. This thread
+ * allocates little while workers run, so V8 would leave its heap as loading left it (1,000 towns: ~75 MB of model in
+ * a 140 MB heap) and let the outputs copied here to be written pile up outside it (~0.3 MB a second) until its
+ * memory reducer runs, a minute or more in, at the run's peak. ~70 ms a time with 1,000 towns loaded; measured
+ * peaks: 100 towns 278 → 252 MiB, 1,000 towns 357 → 324 MiB.
+ */
+const compactEvery = 50;
+function compactHeap(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 /**
  * A bound on each worker's heap. Left alone, V8 lets a heap grow to several times what it holds before it collects,
