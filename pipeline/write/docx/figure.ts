@@ -1,15 +1,14 @@
-import { renderAsync } from '@resvg/resvg-js';
 import { ImageRun } from 'docx';
-import { robotoFiles } from '../fonts.js';
 import type { Figure } from '../options.js';
+import { drawPng } from './draw.js';
 
 const pixelsPerPoint = 96 / 72; // docx sizes images in pixels at 96 dpi
 /** Raster density against the displayed size: sharp on screen and in print at a modest file size. */
 const rasterScale = 2;
 
 /**
- * A document's PNG fallbacks, drawn on libuv's threads while the document is built: drawing them was a third of the
- * report's time on this thread. Each picture goes into the document as a placeholder (its own bytes, so docx names
+ * A document's PNG fallbacks, drawn on a thread of their own while the document is built (draw.ts): drawing them
+ * was a third of the report's time on this thread. Each picture goes into the document as a placeholder (its own bytes, so docx names
  * its media part after them), swapped for the PNG when the package is zipped (`swapIn`). A figure placed again at
  * the same width is drawn once.
  */
@@ -55,10 +54,7 @@ function drawing(svg: string, width: number): Promise<Buffer> {
   if (png) {
     recent.delete(key); // to the end: the oldest is dropped first
   } else {
-    png = renderAsync(svg, {
-      fitTo: { mode: 'width', value: width },
-      font: { loadSystemFonts: false, fontFiles: Object.values(robotoFiles), defaultFontFamily: 'Roboto' },
-    }).then((image) => image.asPng());
+    png = drawPng(svg, width);
     png.catch(() => recent.delete(key)); // awaited in swapIn, which reports the failure; not kept to fail again
   }
   recent.set(key, png);
@@ -66,10 +62,7 @@ function drawing(svg: string, width: number): Promise<Buffer> {
   return png;
 }
 
-/**
- * The figure as a picture scaled to the text width: Word 2016+ draws the SVG, older Word and LibreOffice the PNG
- * fallback. The PNG is rendered with our Roboto files only, never system fonts, so it is the same on every machine.
- */
+/** The figure as a picture scaled to the text width: Word 2016+ draws the SVG, older Word and LibreOffice the PNG fallback. */
 export function figureImage(figure: Figure, textWidth: number, drawingId: number, pictures: Pictures): ImageRun {
   const width = Math.round(textWidth * pixelsPerPoint);
   const height = Math.round((width * figure.height) / figure.width);
