@@ -128,6 +128,26 @@ describe('the annex DOCX and PDF', () => {
     const [docxFirst, pdfFirst] = [await made(paths), await made([...paths].reverse())];
     for (const path of paths) expect(pdfFirst[path]!.equals(docxFirst[path]!), path).toBe(true);
   }, 60_000);
+
+  it('print a table with a column per town in parts when the towns do not fit across the page; XLSX and CSV keep it whole', async () => {
+    // 25 towns: A2 has Stage and Years and a column per town; 13 columns fit across a landscape page.
+    const towns = Array.from({ length: 25 }, (_, i) => {
+      const town = project.model.towns[i % project.model.towns.length]!;
+      return { ...town, slug: `${town.slug}-${i}`, name: { en: `${town.name.en} ${i}`, es: `${town.name.es} ${i}` } };
+    });
+    const { sources } = realProject();
+    const many = await buildAnnex({ ...project, model: { ...project.model, towns } }, sources, /^annex\/en\/(annex-tables\.(docx|pdf)|csv\/A2\.csv)$/);
+    const names = [...towns.map((t) => t.name.en)].sort((a, b) => a.localeCompare(b, 'en'));
+    const xml = strFromU8(unzipSync(readFileSync(join(many, 'annex/en/annex-tables.docx')))['word/document.xml']!);
+    const parts = docxTables(xml).filter((rows) => rows[0]![0] === 'Stage' && rows[0]![1] === 'Years');
+    expect(parts.map((rows) => rows[0]!.length)).toEqual([11, 10, 10]); // Stage, Years and 9, 8 and 8 towns
+    expect(parts.flatMap((rows) => rows[0]!.slice(2)).sort((a, b) => a.localeCompare(b, 'en'))).toEqual(names);
+    for (const rows of parts) expect(rows.map((row) => row[0])).toEqual(parts[0]!.map((row) => row[0]));
+    const pdf = squeeze(execFileSync('pdftotext', ['-enc', 'UTF-8', join(many, 'annex/en/annex-tables.pdf'), '-'], { encoding: 'utf8' }));
+    for (const part of [1, 2, 3]) expect(pdf).toContain(squeeze(`Development of the towns by stage of state policy (part ${part} of 3)`));
+    expect(parseCsv(readFileSync(join(many, 'annex/en/csv/A2.csv'), 'utf8'))[0]).toHaveLength(2 + 25);
+    rmSync(many, { recursive: true, force: true });
+  }, 60_000);
 });
 
 describe('the annex files open in their real clients', () => {

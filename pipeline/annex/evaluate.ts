@@ -76,7 +76,7 @@ function evaluateSpec(loaded: LoadedSpec, model: Model, labels: Labels): AnnexTa
       const header = run(['columns', index, 'headerValue'], scope, new Map(), `column for ${key}`)?.value;
       if (!isBilingual(header) && typeof header !== 'string') fail(['columns', index, 'headerValue'], `expected text for the header (column for ${key})`);
       const text = isBilingual(header) ? header : { en: String(header), es: String(header) };
-      return { spec: column, index, scope, column: { key: `${column.id}-${key}`, header: text, ...base } };
+      return { spec: column, index, scope, column: { key: `${column.id}-${key}`, header: text, ...base, repeated: true as const } };
     });
   });
 

@@ -20,7 +20,7 @@ export function loadAnnexTables(templatesDir: string, model: Model, labels: Labe
     file.message('no annex table specs (*.yaml) found', { place: { line: 1, column: 1 }, ruleId: 'annex-spec', source: 'ek-towns' }).fatal = true;
     return { files: [file] };
   }
-  const { specs, files } = loadAnnexSpecs(inputs, labels, { towns: model.towns.length, stages: model.stages.length });
+  const { specs, files } = loadAnnexSpecs(inputs, labels);
   if (files.some((f) => f.messages.some((m) => m.fatal))) return { files };
   const { tables } = evaluateAnnex(specs, model, labels);
   if (files.some((f) => f.messages.some((m) => m.fatal))) return { files };

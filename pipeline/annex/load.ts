@@ -9,7 +9,7 @@ import { collections, isListOfObjects, walkFields } from './collections.js';
 import type { Expression } from './expression.js';
 import { columnsThatFit, readableColumn } from './page-fit.js';
 import { type CheckedParts, salvage } from './salvage.js';
-import { type AnnexSpec, annexSpec, type ColumnSpec } from './spec.js';
+import { type AnnexSpec, annexSpec } from './spec.js';
 
 /** A spec whose expressions parsed and checked, with the means to point back into its file. */
 export interface LoadedSpec {
@@ -22,11 +22,8 @@ export interface LoadedSpec {
   place(path: FieldPath, at?: number): Place;
 }
 
-/** How many columns a column repeated per item (`each`) stands for: the number of towns or of stages. */
-export type Repeats = Record<NonNullable<ColumnSpec['each']>, number>;
-
 /** Reads and checks every spec; each problem is a fatal message on its file, located at the field. */
-export function loadAnnexSpecs(inputs: SourceFile[], labels: Labels, repeats: Repeats): { specs: LoadedSpec[]; files: VFile[] } {
+export function loadAnnexSpecs(inputs: SourceFile[], labels: Labels): { specs: LoadedSpec[]; files: VFile[] } {
   const specs: LoadedSpec[] = [];
   const files: VFile[] = [];
   for (const input of [...inputs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
@@ -47,7 +44,7 @@ export function loadAnnexSpecs(inputs: SourceFile[], labels: Labels, repeats: Re
     }
     const loaded: LoadedSpec = { spec: result.data, file, source, expressions: new Map(), place };
     checkSpec(loaded.spec, loaded, labels);
-    checkWidth(loaded, repeats);
+    checkWidth(loaded);
     if (!file.messages.some((m) => m.fatal)) specs.push(loaded);
   }
   const byId = new Map<string, LoadedSpec>();
@@ -152,15 +149,20 @@ function checkSpec(spec: CheckedParts, loaded: Omit<LoadedSpec, 'spec'>, labels:
   });
 }
 
-/** The columns must fit across the page at a readable width in the PDF and DOCX (XLSX and CSV take any number). */
-function checkWidth({ spec, file, source }: LoadedSpec, repeats: Repeats): void {
-  const count = spec.columns.reduce((sum, column) => sum + (column.each ? repeats[column.each] : 1), 0);
+/**
+ * The columns must fit across the page at a readable width in the PDF and DOCX (XLSX and CSV take any number). Columns
+ * repeated per town or stage are printed in parts when they do not all fit (page-fit.ts), so those not repeated must
+ * leave room for one of them.
+ */
+function checkWidth({ spec, file, source }: LoadedSpec): void {
+  const single = spec.columns.filter((column) => !column.each).length;
+  const repeated = spec.columns.find((column) => column.each)?.each;
+  const count = repeated ? single + 1 : single;
   const fit = columnsThatFit(spec.orientation);
   if (count <= fit) return;
-  const repeated = spec.columns.flatMap((column, c) => (column.each ? [`columns[${c}] once per ${column.each === 'towns' ? 'town' : 'stage'}`] : []));
   const landscape = columnsThatFit('landscape');
   const advice = spec.orientation === 'portrait' && count <= landscape ? `set \`orientation: landscape\` (${landscape} fit)` : 'split the table, or leave columns out';
-  const columns = `${count} columns${repeated.length > 0 ? ` (${repeated.join(', ')})` : ''}`;
+  const columns = repeated ? `${single} columns and one of those repeated per ${repeated === 'towns' ? 'town' : 'stage'}` : `${single} columns`;
   fail(file, source.locate(['columns'], 'key'), ['columns'],
     `${columns} do not fit across a ${spec.orientation} page: at most ${fit} do at a readable width (${readableColumn} characters each) in the PDF and DOCX tables; ${advice}`);
 }

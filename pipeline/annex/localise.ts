@@ -28,6 +28,7 @@ export interface LocalisedColumn {
   align: 'left' | 'right' | 'center';
   /** Excel number format code (Excel shows it with the reader's own separators). */
   numberFormat?: string;
+  repeated?: true;
 }
 
 export interface LocalisedCell {
@@ -61,6 +62,7 @@ export function localiseTable(table: AnnexTable, lang: Lang, labels: Labels, ref
       width: column.width,
       align: column.align,
       ...numberFormat(column, table),
+      ...(column.repeated ? { repeated: column.repeated } : {}),
     })),
     rows: table.rows.map((row) => row.cells.map((cell, c) => {
       const column = table.columns[c]!;

@@ -31,6 +31,8 @@ export interface AnnexColumn {
   decimals?: number;
   /** The one currency of a money column's amounts (ISO 4217), shown in its header. */
   currency?: string;
+  /** One of a column repeated per town or stage (`each`): a page too narrow for all of them prints them in parts. */
+  repeated?: true;
 }
 
 /** text: Localisable; number, year, money: a number; years: spans; citations: the row's (value null). */

@@ -3,6 +3,7 @@ import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { loadAnnexTables } from '../annex/index.js';
+import { columnsThatFit, printedParts } from '../annex/page-fit.js';
 import { type LocalisedTable, localiseTable } from '../annex/localise.js';
 import type { AnnexTable } from '../annex/table.js';
 import { hashJson } from '../build/fingerprint.js';
@@ -93,19 +94,28 @@ export function annexDocument(project: Project, tables: LocalisedTable[], lang: 
   const file = new VFile({ path: `${project.templates.get(templateName)!.path}#${lang}` });
   const context = {
     version: project.model.dataset.version,
-    tables: tables.map((table) => ({
-      id: table.id,
-      anchor: `annex-${table.id.toLowerCase()}`,
-      title: table.title,
-      note: table.note,
-      landscape: table.orientation === 'landscape',
-      columns: table.columns.map((column) => ({ header: column.header, align: column.align })),
-      // The spec's widths (XLSX characters) as the PDF and DOCX columns' relative widths.
-      widths: table.columns.map((column) => column.width).join(','),
-      rows: table.rows.map((row) => row.map((cell) => ({ display: cell.display, cites: cell.cites ?? [] }))),
-      citations: table.citations,
-      illustrativeNote: table.illustrativeNote ?? '',
-    })),
+    tables: tables.map((table) => {
+      const anchor = `annex-${table.id.toLowerCase()}`;
+      const parts = printedParts(table.columns, columnsThatFit(table.orientation));
+      return {
+        id: table.id,
+        anchor,
+        title: table.title,
+        note: table.note,
+        landscape: table.orientation === 'landscape',
+        // A table with more columns per town than fit across its page is printed in parts (page-fit.ts).
+        parts: parts.map((columns, p) => ({
+          anchor: p === 0 ? anchor : `${anchor}-${p + 1}`,
+          title: parts.length === 1 ? table.title : label(project, lang, 'annex.part', { title: table.title, part: String(p + 1), parts: String(parts.length) }),
+          columns: columns.map((c) => ({ header: table.columns[c]!.header, align: table.columns[c]!.align })),
+          // The spec's widths (XLSX characters) as the PDF and DOCX columns' relative widths.
+          widths: columns.map((c) => table.columns[c]!.width).join(','),
+          rows: table.rows.map((row) => columns.map((c) => ({ display: row[c]!.display, cites: row[c]!.cites ?? [] }))),
+        })),
+        citations: table.citations,
+        illustrativeNote: table.illustrativeNote ?? '',
+      };
+    }),
   };
   const state = renderMarkdown(project, templateName, lang, context, file);
   const options: WriteOptions = { meta: annexMeta(project, lang), labels: writerLabels(project, lang, label(project, lang, 'annex.kind')), figures: {}, file };

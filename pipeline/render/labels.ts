@@ -14,7 +14,7 @@ export const codeLabels = [
   ...(['brief', 'report', 'annex'] as const).flatMap((kind) => [`${kind}.title`, `${kind}.subject`, `${kind}.keywords`] as const),
   'brief.kind', 'annex.kind', 'report.statusConflict', 'timeline.years',
   'document.author', 'document.pageOf', 'document.footer', 'document.contents', 'document.figure', 'document.table',
-  'annex.title', 'annex.illustrative', 'annex.illustrativeTitle', 'annex.illustrativeNote', 'annex.moneyHeader',
+  'annex.title', 'annex.part', 'annex.illustrative', 'annex.illustrativeTitle', 'annex.illustrativeNote', 'annex.moneyHeader',
   'annex.readme.dataVersion', 'annex.readme.built', 'annex.readme.format', 'annex.readme.formatText', 'annex.readme.table',
   'annex.readme.sources', 'annex.readme.references',
   'preview.title', 'preview.docx', 'preview.html', 'preview.english', 'preview.spanish',
