@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { markdownToTree } from '../pipeline/markdown/index.js';
 import type { WriteOptions } from '../pipeline/write/options.js';
 import { readFontMetrics } from '../pipeline/write/docx/font-metrics.js';
+import { tableCellMargins, tableCharacter } from '../pipeline/write/docx/geometry.js';
 import { writeDocx } from '../pipeline/write/docx/index.js';
 import { robotoFiles } from '../pipeline/write/fonts.js';
 import { expectGolden, fixturesDir } from './golden.js';
@@ -525,6 +526,20 @@ describe('DOCX writer', () => {
       const grid = [...nested.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].reduce((sum, m) => sum + Number(m[1]), 0);
       expect(grid).toBeLessThanOrEqual(4535 - 227);
     }
+  });
+
+  it('keeps a column of short words (an amount, a year) whole beside long words that do not all fit', async () => {
+    const { options } = sample();
+    const long = Array(6).fill('Entrepreneurship').join(' | ');
+    const md = `| A | B | C | D | E | F | Target | Year |\n|---|---|---|---|---|---|---:|---:|\n| ${long} | 12,000 | 2030 |\n`;
+    const tree = markdownToTree(new VFile({ path: 'widths.md', value: md }), { figure: 'Figure', table: 'Table' });
+    const xml = strFromU8(unzipSync(await writeDocx(tree, options))['word/document.xml']!);
+    const grid = [...bodyTables(xml)[0]!.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    // "12,000" and "2030" each on one line; the long words' columns share what is left.
+    const wide = (characters: number) => characters * tableCharacter + tableCellMargins;
+    expect(grid.slice(6)).toEqual([wide(6), wide(4)]);
+    expect(new Set(grid.slice(0, 6)).size).toBe(1);
+    expect(grid[0]!).toBeGreaterThan(grid[6]!);
   });
 
   it('sets a table too wide for a column across the page, and warns of what it cannot set side by side', async () => {

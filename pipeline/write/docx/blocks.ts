@@ -274,17 +274,28 @@ function columnMinima(node: MdTable): number[] {
   });
 }
 
+/** Six characters: a year or a short name ("Ayagoz") is kept whole before longer words get more room. */
+const shortWord = 6 * tableCharacter + tableCellMargins;
+
 /**
  * Widths in proportion to each column's longest text (4 to 40 characters), none below its minimum, in `total` twips.
- * Where the minima do not fit (many columns of long words), they are scaled down together, so that a short column
- * ("Ayagoz", "1923") keeps its share beside the long ones instead of being squeezed to a letter per line.
+ * Where the minima do not fit (many columns of long words), each column first gets its minimum up to six characters
+ * and the longer words' columns share the rest by how much more they need, so that a short column ("Ayagoz", "1923")
+ * is not squeezed to a letter per line beside them; where even that does not fit, all minima are scaled down
+ * together.
  */
 function columnWidths(node: MdTable, total: number): number[] {
   const weights = (node.children[0]?.children ?? []).map((_, column) =>
     Math.min(40, Math.max(4, ...node.children.map((row) => toString(row.children[column] ?? '').length))));
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const minima = columnMinima(node);
-  if (sum(minima) > total) return minima.map((minimum) => Math.floor((total * minimum) / sum(minima)));
+  if (sum(minima) > total) {
+    const floors = minima.map((minimum) => Math.min(minimum, shortWord));
+    const room = total - sum(floors);
+    if (room <= 0) return minima.map((minimum) => Math.floor((total * minimum) / sum(minima)));
+    const more = sum(minima) - sum(floors);
+    return minima.map((minimum, i) => Math.floor(floors[i]! + (room * (minimum - floors[i]!)) / more));
+  }
   const fixed = new Set<number>();
   // Columns that would fall below their minimum get it; the others share what is left, until none falls below.
   for (;;) {
