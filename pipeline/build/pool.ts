@@ -93,7 +93,7 @@ type Queued = { job: Job; index: number };
  * allocates little while workers run, so V8 would leave its heap as loading left it (1,000 towns: ~75 MB of model in
  * a 140 MB heap) and let the outputs copied here to be written pile up outside it (~0.3 MB a second) until its
  * memory reducer runs, a minute or more in, at the run's peak. ~70 ms a time with 1,000 towns loaded; measured
- * peaks: 100 towns 278 → 252 MiB, 1,000 towns 357 → 324 MiB.
+ * peaks in two runs each: 100 towns 278 → 252–254 MiB, 1,000 towns 357 → 324–335 MiB.
  */
 const compactEvery = 50;
 function compactHeap(): void {
