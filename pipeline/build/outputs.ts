@@ -21,6 +21,8 @@ import { previewDocument } from '../documents/preview.js';
 import type { Lang, Provenance, WriteOptions } from '../write/options.js';
 import { hashBytes, hashJson } from './fingerprint.js';
 import { type Rendered, renderedPart, sharedPart } from './shared-parts.js';
+import { SkippedOutput } from './produce.js';
+import { townHash, townOf } from './town-files.js';
 import { languages } from '../render/labels.js';
 
 /** One file the build writes, and how to make its bytes in memory. */
@@ -68,16 +70,16 @@ function templateInputs(project: Project, template: string): string {
  * conclusions and the references: editing one town rebuilds that town's briefs, not the others.
  */
 function briefInputs(project: Project, town: TownModel, lang: Lang, shared: Record<string, string>): Record<string, string> {
-  let own = townHashes.get(town);
+  let own = ownInputs.get(town);
   if (!own) {
-    own = { [`town:${town.slug}`]: hashJson(town), map: hashJson(mapTownsOf(project, town)) };
-    townHashes.set(town, own);
+    own = { [`town:${town.slug}`]: townHash(town), map: hashJson(mapTownsOf(project, town)) };
+    ownInputs.set(town, own);
   }
   return { ...shared, ...own, [`labels:${lang}`]: project.hashes.labels[lang] };
 }
 
-/** A town's own hashes, worked out once for its briefs in both languages (hashing was ~1 GB allocated for 1,000 towns). */
-const townHashes = new WeakMap<TownModel, Record<string, string>>();
+/** A town's own hashes, worked out once for its briefs in both languages. */
+const ownInputs = new WeakMap<TownModel, Record<string, string>>();
 
 /** What every brief reads alike, hashed once for all of them. */
 function briefSharedInputs(project: Project): Record<string, string> {
@@ -133,9 +135,6 @@ function annexTableChanges(project: Project, previous: Model | undefined): Chang
   return before && after ? describeTableChanges(before, after) : [];
 }
 
-/** Raised by an output that cannot be made because a source it needs has errors. */
-export class SkippedOutput extends Error {}
-
 /** An output that cannot be made for `reason` (a source it needs has errors): it fails, and its earlier file stays. */
 function blocked(path: string, group: Output['group'], reason: string): Output {
   return { path, group, inputs: () => ({}), produce: () => Promise.reject(new SkippedOutput(`not rebuilt: ${reason}`)) };
@@ -177,14 +176,15 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
   }];
   const shared = briefSharedInputs(project);
   for (const lang of languages) {
-    for (const town of project.model.towns) {
+    // By slug, not the town itself: a build may let the towns go once their inputs are hashed (town-files.ts).
+    for (const { slug } of project.model.towns) {
       outputs.push({
-        path: `briefs/${lang}/${town.slug}.pdf`,
+        path: `briefs/${lang}/${slug}.pdf`,
         group: 'briefs',
-        town: town.slug,
-        inputs: () => briefInputs(project, town, lang, shared),
+        town: slug,
+        inputs: () => briefInputs(project, townOf(project, slug), lang, shared),
         weight: 1,
-        produce: (provenance) => traced(project, sources, lang, () => briefDocument(project, town, lang, provenance), async (tree, options) => {
+        produce: (provenance) => traced(project, sources, lang, () => briefDocument(project, townOf(project, slug), lang, provenance), async (tree, options) => {
           const { writePdf } = await import('../write/pdf/index.js');
           return writePdf(tree, options);
         }),

@@ -1,6 +1,6 @@
 import { DiagnosticsError, formatMessage } from '../diagnostics.js';
 import type { Provenance } from '../write/options.js';
-import { type Output, SkippedOutput } from './outputs.js';
+import type { Output } from './outputs.js';
 
 /**
  * What making one output came to, as plain data, so that a worker thread can hand it back: the bytes and the
@@ -11,15 +11,23 @@ export type Outcome =
   | { kind: 'skipped'; reason: string }
   | { kind: 'failed'; text: string };
 
+/** Raised by an output that cannot be made because a source it needs has errors (or changed while the build ran). */
+export class SkippedOutput extends Error {}
+
 export async function produceOutcome(output: Output, provenance: Provenance): Promise<Outcome> {
   try {
     const { bytes, messages } = await output.produce(provenance);
     return { kind: 'made', bytes, warnings: messages.map(formatMessage) };
   } catch (error) {
-    if (error instanceof SkippedOutput) return { kind: 'skipped', reason: error.message };
-    // A located problem is printed as such; anything else is our bug, said in one line rather than a stack trace.
-    return { kind: 'failed', text: error instanceof DiagnosticsError ? error.message : internalError(output.path, error) };
+    return outcomeOfError(output.path, error);
   }
+}
+
+/** What an error raised while making an output (or gathering what it needs) comes to. */
+export function outcomeOfError(path: string, error: unknown): Outcome {
+  if (error instanceof SkippedOutput) return { kind: 'skipped', reason: error.message };
+  // A located problem is printed as such; anything else is our bug, said in one line rather than a stack trace.
+  return { kind: 'failed', text: error instanceof DiagnosticsError ? error.message : internalError(path, error) };
 }
 
 export function internalError(path: string, error: unknown): string {

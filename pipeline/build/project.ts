@@ -8,6 +8,7 @@ import { compileTemplates, templateName } from '../render/templates.js';
 import type { Lang } from '../write/options.js';
 import { hashBytes, hashJson, pipelineVersion } from './fingerprint.js';
 import { placeTowns } from './map-towns.js';
+import { townOf } from './town-files.js';
 import { loadSources, type LoadResult, type Origin, type SourceFile, type SourceLocators } from '../sources/load.js';
 import { lazyYamlLocator } from '../sources/yaml-file.js';
 import { readSourceTree } from '../sources/read.js';
@@ -70,10 +71,13 @@ export function shareProject(project: Project, sources: SourceLocators): SharedP
   return { ...data, model: slim, origins: originsIn(slim, origins), sourcePaths: [...sources.sources.keys()] };
 }
 
-/** What a job needs besides the shared project: its own town for a per-town output, else every town and programme. */
+/**
+ * What a job needs besides the shared project: its own town for a per-town output (read again if the build let the
+ * towns go, so this throws SkippedOutput if its file changed since), else every town and programme.
+ */
 export function jobData(project: Project, town: string | undefined): JobData {
   const { model } = project;
-  const towns = town === undefined ? model.towns : model.towns.filter((t) => t.slug === town);
+  const towns = town === undefined ? model.towns : [townOf(project, town)];
   const programs = town === undefined ? model.programs : [];
   return { towns, programs, origins: originsIn({ towns, programs }, project.origins) };
 }

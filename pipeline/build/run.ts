@@ -9,8 +9,9 @@ import { readProvenance } from './verify.js';
 import { fileState, journalRecord, manifestName, readManifest, recordOf, settleMtime, shardManifestName, writeManifest } from './manifest.js';
 import { describeFileError, lockOutput, onInterrupt, writeOutput } from './output.js';
 import type { Project } from '../documents/context.js';
-import type { LoadResult } from '../sources/load.js';
+import type { SourceLocators } from '../sources/load.js';
 import { jobData, loadProject, type ProjectPaths, shareProject } from './project.js';
+import { letTownsGo } from './town-files.js';
 import type { ReportLayout } from './choices.js';
 
 /**
@@ -54,7 +55,8 @@ export interface BuildResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const progress = createProgress(options.quiet);
   const previous = readPreviousModel(options.outDir);
-  const { project, files, sources } = loadProject(options.paths, options.env, previous);
+  // Of the load result, only where each source's fields are is kept: the rest holds the towns (see town-files.ts).
+  const { project, files, sources: { sources } } = loadProject(options.paths, options.env, previous);
   for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
   if (!project) {
     const summary = 'build stopped: fix the errors above; earlier outputs were left as they were';
@@ -70,7 +72,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   const stopHandling = onInterrupt(lock.release);
   try {
-    return await buildLocked(options, project, sources, previous, progress);
+    return await buildLocked(options, project, { sources }, previous, progress);
   } finally {
     stopHandling();
     lock.release();
@@ -80,7 +82,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 async function buildLocked(
   options: BuildOptions,
   project: Project,
-  sources: LoadResult,
+  sources: SourceLocators,
   previous: Model | undefined,
   progress: ReturnType<typeof createProgress>,
 ): Promise<BuildResult> {
@@ -111,6 +113,8 @@ async function buildLocked(
     if (state === 'foreign') failed.push({ output, reason: `a ${statSync(join(options.outDir, output.path)).isDirectory() ? 'folder' : 'file'} the pipeline did not write is in the way; move or delete it` });
     else jobs.push({ output, inputs, provenance: { output: output.path, inputs: inputHash }, data: () => jobData(project, output.town) });
   }
+  // Outputs that each read one town need not have every town held while they are made (town-files.ts).
+  if (jobs.every((job) => job.output.town !== undefined)) letTownsGo(project);
   const outcomes = produceAll(jobs, options.jobs ?? 1, () => ({ paths: options.paths, project: shareProject(project, sources), layout: options.layout }));
   let written = 0;
   // Taken in the order planned, whichever thread finished first, so that files, messages and the manifest come

@@ -2,7 +2,7 @@ import { VFile } from 'vfile';
 import { z } from 'zod';
 import { crossCheck } from './cross-check.js';
 import { checkMarkdownFields } from './markdown-fields.js';
-import { type Model, toTownModel } from './model.js';
+import { type Model, type TownModel, toTownModel } from './model.js';
 import { townRemains, type TownRemains } from './remains.js';
 import * as schema from './schema.js';
 import { checkTranslations, currentLock, lockFileName, type TranslationLock } from './translations.js';
@@ -170,6 +170,20 @@ export function loadSources(root: string, inputs: SourceFile[]): LoadResult {
     programs: programs.filter((p) => !broken.has(p.file)).map((p) => p.data),
   };
   return { model, files, sources, origins, broken: [...broken], brokenTowns, ...translations };
+}
+
+/**
+ * One town file read again after loadSources validated it with the rest (a build that let its towns go, see
+ * build/town-files.ts): the town as the model holds it, its texts' origins added to `origins`; undefined if it no
+ * longer parses or fits the schema. What spans files is not checked again: the caller compares the town with the one
+ * validated.
+ */
+export function loadTownFile(path: string, bytes: Uint8Array, origins: WeakMap<object, Origin>): TownModel | undefined {
+  const source = readYaml(new VFile({ path }), bytes);
+  const result = source && schema.town.safeParse(source.data);
+  if (!result?.success) return undefined;
+  indexOrigins(result.data, path, [], origins);
+  return toTownModel(result.data);
 }
 
 /** The file and field of each bilingual text: what the templates print, and messages about it are traced back to. */
