@@ -30,6 +30,11 @@ function plannedBriefs(sources: string, modules = { loadProject, planOutputs }) 
   return { project, locators, briefs };
 }
 
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 const provenanceOf = (path: string) => ({ output: path, inputs: 'test' });
 
 describe('a build of per-town outputs', () => {
@@ -41,8 +46,7 @@ describe('a build of per-town outputs', () => {
     letTownsGo(project);
     // A WeakRef keeps its object until the current job ends.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
+    collectGarbage();
     expect(towns.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
     expect(project.model.towns).toHaveLength(0);
 
@@ -52,6 +56,21 @@ describe('a build of per-town outputs', () => {
     const job = jobData(project, 'zaisan');
     expect(job.towns.map((t) => t.slug)).toEqual(['zaisan']);
     expect(job.origins.some(([text, origin]) => text === job.towns[0]!.name && origin.file.endsWith('towns/zaisan.yaml'))).toBe(true);
+  });
+
+  it('keeps no earlier build’s model for the briefs: only CHANGES.md and the index page compare with it', async () => {
+    const { project, locators } = plannedBriefs(copySources());
+    // As output/model.json gives it, made and dropped here: only what planOutputs keeps can keep it.
+    const plan = () => {
+      const previous = JSON.parse(JSON.stringify(project.model)) as typeof project.model;
+      const briefs = planOutputs(project, locators, { layout: 'separate', previous }).filter((o) => o.group === 'briefs');
+      return { briefs, previous: new WeakRef(previous) };
+    };
+    const { briefs, previous } = plan();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    collectGarbage();
+    expect(previous.deref()).toBeUndefined();
+    expect(briefs).toHaveLength(project.model.towns.length * 2);
   });
 
   it('says which town file changed after it was read, skips only that town, and sends the workers the others', async () => {

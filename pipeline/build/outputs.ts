@@ -167,6 +167,8 @@ export function planOutputs(project: Project, sources: SourceLocators, plan: Pla
 }
 
 function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOptions): Output[] {
+  // Not `plan` itself in the closures below: they share this scope, and it holds the previous model.
+  const { layout } = plan;
   const modelHash = hashJson(project.model);
   const outputs: Output[] = [{
     path: 'model.json',
@@ -194,9 +196,9 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
   outputs.push({
     path: 'report/east-kazakhstan-small-towns.docx',
     group: 'report',
-    inputs: () => Object.assign({ layout: plan.layout, pipeline: project.hashes.pipeline }, ...languages.map((lang) => reportInputs(project, lang))),
+    inputs: () => Object.assign({ layout, pipeline: project.hashes.pipeline }, ...languages.map((lang) => reportInputs(project, lang))),
     weight: 30,
-    produce: (provenance) => bilingualReport(project, sources, plan.layout, provenance),
+    produce: (provenance) => bilingualReport(project, sources, layout, provenance),
   });
   for (const lang of languages) {
     outputs.push({
@@ -212,25 +214,33 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
   }
   if (!plan.withoutAnnex) outputs.push(...annexOutputs(project, sources, traced));
 
-  // Rebuilt only when the model changes, so a no-op build leaves them alone; they compare with the model
-  // of the build before.
-  // Comparing two models (and their annex tables) is work only these two outputs need, when they are rebuilt.
+  outputs.push(...changeOutputs(project, sources, modelHash, outputs.map((o) => o.path), plan.previous));
+  return outputs;
+}
+
+/**
+ * CHANGES.md and the index page, which say what changed since the build before. Made outside plannedOutputs, as
+ * closures made in one scope share it: every brief's would keep the previous model (as big as the towns) for as
+ * long as the build runs. Rebuilt only when the model changes, so a no-op build leaves them alone.
+ */
+function changeOutputs(project: Project, sources: SourceLocators, modelHash: string, earlier: string[], previous: Model | undefined): Output[] {
+  // What the index page lists: every output before it.
+  const paths = [...earlier, 'CHANGES.md'];
+  // Comparing two models (and their annex tables) is work only these two need, when they are rebuilt: done once.
   let changes: Changes | undefined;
   const changesSincePrevious = (): Changes => {
     if (changes) return changes;
-    changes = describeChanges(plan.previous, project.model);
-    changes.sections.push(...annexTableChanges(project, plan.previous));
-    if (plan.previous) changes.summary = summaryOf(changes.sections.length, plan.previous, project.model);
+    changes = describeChanges(previous, project.model);
+    changes.sections.push(...annexTableChanges(project, previous));
+    if (previous) changes.summary = summaryOf(changes.sections.length, previous, project.model);
     return changes;
   };
-  outputs.push({
+  return [{
     path: 'CHANGES.md',
     group: 'model',
     inputs: () => ({ model: modelHash, pipeline: project.hashes.pipeline }),
     produce: async () => ({ bytes: Buffer.from(changesMarkdown(changesSincePrevious())), messages: [] }),
-  });
-  const paths = outputs.map((o) => o.path);
-  outputs.push({
+  }, {
     path: 'html/index.html',
     group: 'preview',
     inputs: () => ({ model: modelHash, outputs: hashJson(paths), labels: project.hashes.labels.en, template: templateInputs(project, 'index'), pipeline: project.hashes.pipeline }),
@@ -238,8 +248,7 @@ function plannedOutputs(project: Project, sources: SourceLocators, plan: PlanOpt
       const { writeHtml } = await import('../write/html/index.js');
       return writeHtml(tree, { ...options, meta: { ...options.meta, provenance } });
     }),
-  });
-  return outputs;
+  }];
 }
 
 type Writer = (tree: Root, options: WriteOptions) => Promise<Uint8Array> | Uint8Array;

@@ -54,11 +54,8 @@ export interface BuildResult {
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const progress = createProgress(options.quiet);
-  const previous = readPreviousModel(options.outDir);
-  // Of the load result, only where each source's fields are is kept: the rest holds the towns (see town-files.ts).
-  const { project, files, sources: { sources } } = loadProject(options.paths, options.env, previous);
-  for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
-  if (!project) {
+  const planned = loadAndPlan(options);
+  if (!planned) {
     const summary = 'build stopped: fix the errors above; earlier outputs were left as they were';
     process.stderr.write(`${summary}\n`);
     return { code: 1, written: 0, upToDate: 0, failed: [], summary };
@@ -72,18 +69,31 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   const stopHandling = onInterrupt(lock.release);
   try {
-    return await buildLocked(options, project, { sources }, previous, progress);
+    return await buildLocked(options, planned, progress);
   } finally {
     stopHandling();
     lock.release();
   }
 }
 
+/**
+ * Loads the project (its messages printed) and plans the outputs asked for; undefined if it does not load. Not async:
+ * an async function keeps its variables across each await, used or not, and the previous build's model (as big as
+ * the towns) is needed only here, and by CHANGES.md if it is asked for.
+ */
+function loadAndPlan(options: BuildOptions): { project: Project; sources: SourceLocators; outputs: Output[] } | undefined {
+  const previous = readPreviousModel(options.outDir);
+  // Of the load result, only where each source's fields are is kept: the rest holds the towns (see town-files.ts).
+  const { project, files, sources: { sources } } = loadProject(options.paths, options.env, previous);
+  for (const message of files.flatMap((f) => f.messages)) process.stderr.write(`${formatMessage(message)}\n`);
+  if (!project) return undefined;
+  const asked = planOutputs(project, { sources }, { layout: options.layout, ...(previous ? { previous } : {}) }).filter((o) => options.groups.includes(o.group));
+  return { project, sources: { sources }, outputs: options.shard ? inShard(asked, options.shard) : asked };
+}
+
 async function buildLocked(
   options: BuildOptions,
-  project: Project,
-  sources: SourceLocators,
-  previous: Model | undefined,
+  { project, sources, outputs }: NonNullable<ReturnType<typeof loadAndPlan>>,
   progress: ReturnType<typeof createProgress>,
 ): Promise<BuildResult> {
   const log = (line: string) => progress.line(line);
@@ -95,8 +105,6 @@ async function buildLocked(
     for (const line of fresh) said.add(line);
     if (fresh.length > 0) process.stderr.write(`${fresh.join('\n')}\n`);
   };
-  const planned = planOutputs(project, sources, { layout: options.layout, ...(previous ? { previous } : {}) }).filter((o) => options.groups.includes(o.group));
-  const outputs = options.shard ? inShard(planned, options.shard) : planned;
   const manifestFile = options.shard ? shardManifestName(options.shard.index, options.shard.count) : manifestName;
   const manifest = readManifest(options.outDir);
   const failed: { output: Output; reason: string }[] = [];
