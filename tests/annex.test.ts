@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalisedTable, localiseTable } from '../pipeline/annex/localise.js';
 import { planOutputs } from '../pipeline/build/outputs.js';
+import { build } from '../pipeline/build/run.js';
 import type { Project } from '../pipeline/documents/context.js';
 import { languages } from '../pipeline/render/labels.js';
 import { neutraliseFormula } from '../pipeline/write/csv/neutralise.js';
@@ -147,6 +148,28 @@ describe('the annex DOCX and PDF', () => {
     for (const part of [1, 2, 3]) expect(pdf).toContain(squeeze(`Development of the towns by stage of state policy (part ${part} of 3)`));
     expect(parseCsv(readFileSync(join(many, 'annex/en/csv/A2.csv'), 'utf8'))[0]).toHaveLength(2 + 25);
     rmSync(many, { recursive: true, force: true });
+  }, 60_000);
+
+  it('say which YAML field made a row taller than a page, and which row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ek-annex-tall-'));
+    cpSync('sources', join(dir, 'sources'), { recursive: true });
+    const programme = join(dir, 'sources/programs/ridder.yaml');
+    // ~2,000 characters (the most a text may have) in a column a quarter of the page wide.
+    const long = Array.from({ length: 330 }, (_, i) => `w${String(i).padStart(4, '0')}`).join(' ');
+    writeFileSync(programme, readFileSync(programme, 'utf8').replace('en: Use the town\'s mining history to develop heritage tourism and diversify the local economy', `en: ${long}`));
+    const stderr: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+    try {
+      const result = await build({ paths: { sources: join(dir, 'sources'), templates: 'templates' }, outDir: join(dir, 'out'), groups: ['annex'], layout: 'separate', quiet: true, env: {} });
+      expect(result.code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    // Placed at the objective's text, not at the annex template's first line; the row named by its first cell.
+    expect(stderr.join('').trim().split('\n').filter((line) => line.includes('taller'))).toEqual([
+      `${programme}:12:11 warning: measures[0].objective.en: table row "Ridder" may be taller than a page: it alone may break across pages`,
+    ]);
+    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
 

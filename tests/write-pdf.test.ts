@@ -200,7 +200,10 @@ describe('PDF writer', () => {
     const giant = Array.from({ length: 1500 }, (_, i) => `w${i}`).join(' ');
     const { tree, options } = prepare(`| A | B |\n| - | - |\n| ${giant} | b |\n| last | row |\n`);
     const path = save(await writePdf(tree, options), 'giant-row.pdf');
-    expect(options.file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual(['3:1 pdf-tall-table-row']);
+    // At the tallest cell's text (a value the template printed), naming the row by its first cell.
+    expect(options.file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.reason}`)).toEqual([
+      `3:3 pdf-tall-table-row table row "${giant.slice(0, 39)}…" may be taller than a page: it alone may break across pages`,
+    ]);
     const layer = words(pageTexts(path).join(' '));
     expect(Array.from({ length: 1500 }, (_, i) => `w${i}`).filter((word) => !layer.has(word))).toEqual([]);
     expect(layer.has('last')).toBe(true);

@@ -41,6 +41,8 @@ function toText(value: unknown): Localisable {
     if (item instanceof YearSpan) return String(item);
     throw new EvaluationError(`expected text, got ${describe(item)}`);
   });
+  // One text is kept as it is: the sources' own object, whose field a message about its cell can name.
+  if (items.length === 1) return items[0]!;
   if (items.every((item) => typeof item === 'string')) return items.join('; ');
   const pick = (lang: 'en' | 'es') => items.map((item) => (typeof item === 'string' ? item : item[lang])).join('; ');
   return { en: pick('en'), es: pick('es') };

@@ -1,6 +1,6 @@
 import type { CodeLabel, Labels } from '../render/labels.js';
 import { citationKey, citationText } from '../render/cite.js';
-import type { Citation, Reference } from '../sources/schema.js';
+import type { BilingualText, Citation, Reference } from '../sources/schema.js';
 import type { Lang } from '../write/options.js';
 import type { AnnexColumn, AnnexTable, CellValue } from './table.js';
 import { inLanguage } from './values.js';
@@ -38,6 +38,8 @@ export interface LocalisedCell {
   value: string | number | null;
   /** A citations cell's citations, for linking them to the reference list. */
   cites?: Citation[];
+  /** The bilingual text of the sources a text cell prints as it is: a message about the cell is placed at its field. */
+  source?: BilingualText;
 }
 
 const locales: Record<Lang, string> = { en: 'en-GB', es: 'es-ES' };
@@ -89,7 +91,7 @@ function formatCell(value: CellValue, column: AnnexColumn, lang: Lang): Localise
     return { display, value: value.length === 1 && only!.to === undefined ? only!.from : display };
   }
   const text = inLanguage(value, lang);
-  return { display: text, value: text };
+  return { display: text, value: text, ...(typeof value === 'object' ? { source: value } : {}) };
 }
 
 function numberFormat(column: AnnexColumn, table: AnnexTable): { numberFormat?: string } {

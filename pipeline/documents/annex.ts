@@ -111,7 +111,7 @@ export function annexDocument(project: Project, tables: LocalisedTable[], lang: 
           columns: columns.map((c) => ({ header: table.columns[c]!.header, align: table.columns[c]!.align })),
           // The spec's widths (XLSX characters) as the PDF and DOCX columns' relative widths.
           widths: columns.map((c) => table.columns[c]!.width).join(','),
-          rows: table.rows.map((row) => columns.map((c) => ({ display: row[c]!.display, cites: row[c]!.cites ?? [] }))),
+          rows: table.rows.map((row) => columns.map((c) => ({ display: row[c]!.display, source: row[c]!.source, cites: row[c]!.cites ?? [] }))),
         })),
         citations: table.citations,
         illustrativeNote: table.illustrativeNote ?? '',

@@ -11,7 +11,7 @@ import type { Node } from 'unist';
 import '../../markdown/directives.js';
 import type { WriteOptions } from '../options.js';
 import { blockGap, captionHeight, linkColor, pages, tableFontSize } from './layout.js';
-import { boxHeight, columnWidths, figureSize, fitsKeptTogether, headingHeight, rowHeights, startHeight, tableKeptWhole } from './measure.js';
+import { boxHeight, cellHeights, columnWidths, figureSize, fitsKeptTogether, headingHeight, rowHeights, startHeight, tableKeptWhole } from './measure.js';
 
 export interface Context {
   options: WriteOptions;
@@ -240,7 +240,17 @@ const handlers = {
       else parts.at(-1)!.push(r);
     }
     for (const [r] of tall.entries()) {
-      if (tall[r]) warn(ctx, node.children[r]!, 'table row may be taller than a page: it alone may break across pages', 'pdf-tall-table-row');
+      if (!tall[r]) continue;
+      // Placed at the tallest cell's text: a row starts with template text (`|`), its cells with the values printed.
+      const row = node.children[r]!;
+      const heights = cellHeights(row, widths);
+      const cell = row.children[heights.indexOf(Math.max(...heights))] ?? row;
+      const [first, last] = [cell.children[0]?.position, cell.children.at(-1)?.position];
+      // Named by its first cell (a town, a year…), as the place is that of the tallest cell.
+      const name = toString(row.children[0] ?? row).trim();
+      const quoted = name.length > 40 ? `${name.slice(0, 39)}…` : name;
+      const reason = `table row${quoted ? ` "${quoted}"` : ''} may be taller than a page: it alone may break across pages`;
+      warn(ctx, first && last ? { type: 'text', position: { start: first.start, end: last.end } } : cell, reason, 'pdf-tall-table-row');
     }
     if (parts.length === 0) parts.push([]);
     return parts.map((rows, i) => {

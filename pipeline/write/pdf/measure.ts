@@ -1,4 +1,4 @@
-import type { Heading, Nodes, Table } from 'mdast';
+import type { Heading, Nodes, Table, TableRow } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import type { PageOrientation } from 'pdfmake/interfaces.js';
@@ -31,8 +31,12 @@ export const fitsKeptTogether = (height: number, orientation: PageOrientation) =
 /** Each row's height: its longest cell set in an equal share of the text width. */
 /** Estimated height of each row, its cells wrapped at the column widths (points). */
 export function rowHeights(table: Table, orientation: PageOrientation, widths = columnWidths(table, orientation)): number[] {
-  return table.children.map((row) =>
-    6 + Math.max(0, ...row.children.map((cell, c) => estimateTextHeight(toString(cell), widths[c] ?? 50, tableFontSize))));
+  return table.children.map((row) => 6 + Math.max(0, ...cellHeights(row, widths)));
+}
+
+/** The text height of each of a row's cells, in columns `widths` wide. */
+export function cellHeights(row: TableRow, widths: number[]): number[] {
+  return row.children.map((cell, c) => estimateTextHeight(toString(cell), widths[c] ?? 50, tableFontSize));
 }
 
 /** Horizontal padding of the 'ek-rules' layout: 6 pt each side between columns, none at the edges. */
