@@ -1,10 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toString } from 'mdast-util-to-string';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticsError } from '../pipeline/diagnostics.js';
 import { markdownToTree } from '../pipeline/markdown/index.js';
+import { parseMarkdown } from '../pipeline/markdown/parse.js';
+import { loadProject } from '../pipeline/build/project.js';
+import { briefDocument } from '../pipeline/documents/brief.js';
+import { reportDocument } from '../pipeline/documents/report.js';
+import { languages } from '../pipeline/render/labels.js';
+import remarkDirective from 'remark-directive';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
 import { fixturesDir } from './golden.js';
 
 const labels = { figure: 'Figure', table: 'Table' };
@@ -76,5 +85,29 @@ describe('table captions and widths', () => {
     ]);
     expect(toString(root.children[2]!)).toBe('See Annex A1 and Table 1.');
     expect(errorsOf(':::table[T]{#t widths="2,x"}\n| a |\n| - |\n| 1 |\n:::\n')).toEqual(['doc.md:1:1 error: table widths must be numbers separated by commas, got "2,x"']);
+  });
+});
+
+describe('parsing a piece at a time', () => {
+  const whole = unified().use(remarkParse).use(remarkGfm).use(remarkDirective).freeze();
+  const same = (markdown: string) => expect(parseMarkdown(new VFile({ path: 'doc.md', value: markdown }))).toEqual(whole.parse(markdown));
+
+  it('gives the tree of one parse for every document the project renders, positions included', () => {
+    const { project } = loadProject({ sources: 'sources', templates: 'templates' }, {});
+    for (const lang of languages) {
+      same(String(reportDocument(project!, lang).file.value));
+      same(String(briefDocument(project!, project!.model.towns[3]!, lang).file.value));
+    }
+    for (const name of readdirSync(fixturesDir)) {
+      const input = join(fixturesDir, name, 'input.md');
+      if (existsSync(input)) same(readFileSync(input, 'utf8'));
+    }
+  });
+
+  it('does not cut inside fenced code or a ::: block, nor where a definition may serve another piece', () => {
+    same('Intro\n\n```md\n# not a heading\n```\n\n# One\n\ntext\n# Two\n- item\n# Three\n> quote\n## Four\n');
+    same(':::callout{kind=note}\n# Inside\n\ntext\n:::\n\n# After\n\n::::landscape\n:::table[T]{#t}\n| a |\n| - |\n| 1 |\n:::\n# Inside too\n::::\n# Last\n');
+    same('# One\n\nSee [the paper][p] and a note[^n].\n\n# Two\n\n[p]: https://example.org\n[^n]: The note.\n');
+    same('~~~~\n# code\n~~~\n# still code\n~~~~\n#not-a-heading\n#\n# Empty above\r\n\n| a | b |\n| - | - |\n# Heading after a table\n');
   });
 });

@@ -21,7 +21,7 @@ const syntax = { leafDirective: '::', containerDirective: ':::', textDirective: 
 
 /** Markdown → one mdast tree. Unknown or malformed directives are located errors on `file`. */
 export function parseMarkdown(file: VFile): Root {
-  const tree = processor.parse(file) as Root;
+  const tree = parseInPieces(String(file.value));
   checkNesting(file, tree);
   visit(tree, (node) => {
     if (node.type !== 'leafDirective' && node.type !== 'containerDirective' && node.type !== 'textDirective') return;
@@ -34,6 +34,56 @@ export function parseMarkdown(file: VFile): Root {
   });
   throwIfFatal(file);
   return tree;
+}
+
+/**
+ * The same tree as one parse of `markdown`, parsed a piece at a time: micromark holds the events of all it parses
+ * until it builds the tree (the report of 300 towns, 2.2 MB: ~340 MB live), a piece's only while it parses it.
+ * Pieces are cut before each heading at the start of a line outside `:::` blocks and fenced code, which ends any
+ * paragraph, list, quote or table before it; not at all when a definition (`[x]: url`, `[^x]: note`) could serve a
+ * reference in another piece. Each piece's positions are moved to where it is in the whole.
+ */
+function parseInPieces(markdown: string): Root {
+  const root: Root = { type: 'root', children: [] };
+  for (const piece of pieces(markdown)) {
+    const tree = processor.parse(piece.text) as Root;
+    if (piece.offset > 0) {
+      visit(tree, (node) => {
+        for (const point of node.position ? [node.position.start, node.position.end] : []) {
+          point.line += piece.line - 1;
+          if (point.offset !== undefined) point.offset += piece.offset;
+        }
+      });
+    }
+    root.children.push(...tree.children);
+  }
+  const lines = markdown.split('\n');
+  root.position = { start: { line: 1, column: 1, offset: 0 }, end: { line: lines.length, column: lines.at(-1)!.length + 1, offset: markdown.length } };
+  return root;
+}
+
+function pieces(markdown: string): { text: string; line: number; offset: number }[] {
+  if (/^ {0,3}\[[^\]]+\]:/m.test(markdown)) return [{ text: markdown, line: 1, offset: 0 }];
+  const starts = [{ line: 1, offset: 0 }];
+  let containers = 0;
+  let fence: string | undefined;
+  let offset = 0;
+  markdown.split('\n').forEach((text, index) => {
+    const closing = fence && /^ {0,3}(`+|~+)\s*$/.exec(text)?.[1];
+    if (fence) {
+      if (closing && closing[0] === fence[0] && closing.length >= fence.length) fence = undefined;
+    } else if (/^ {0,3}(`{3,}|~{3,})/.test(text)) {
+      fence = /^ {0,3}(`{3,}|~{3,})/.exec(text)![1];
+    } else if (/^ {0,3}:{3,}\s*$/.test(text)) {
+      containers = Math.max(0, containers - 1);
+    } else if (/^ {0,3}:{3,}[A-Za-z]/.test(text)) {
+      containers++;
+    } else if (containers === 0 && index > 0 && /^#{1,6}(\s|$)/.test(text)) {
+      starts.push({ line: index + 1, offset });
+    }
+    offset += text.length + 1;
+  });
+  return starts.map((start, i) => ({ ...start, text: markdown.slice(start.offset, starts[i + 1]?.offset ?? markdown.length) }));
 }
 
 function checkAttributes(file: VFile, node: LeafDirective | ContainerDirective | TextDirective): void {
