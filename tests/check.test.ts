@@ -41,7 +41,7 @@ describe('check renders every document', () => {
     expect(errors).toEqual([
       `${templates}/brief.md.hbs:14:50 error: ${missing}`,
       `${templates}/report.md.hbs:61:5 error: ${missing}`,
-      `${templates}/annex.md.hbs:28:27 error: ${missing}`,
+      `${templates}/annex.md.hbs:29:27 error: ${missing}`,
       `${templates}/index.md.hbs:34:1 error: ${missing}`,
     ]);
   });
