@@ -69,11 +69,13 @@ function pieces(markdown: string): { text: string; line: number; offset: number 
   let fence: string | undefined;
   let offset = 0;
   markdown.split('\n').forEach((text, index) => {
-    const closing = fence && /^ {0,3}(`+|~+)\s*$/.exec(text)?.[1];
+    const opening = /^ {0,3}(`{3,}|~{3,})/.exec(text)?.[1];
     if (fence) {
+      // Closed by a fence of the same character, at least as long, with nothing after it.
+      const closing = /^ {0,3}(`+|~+)\s*$/.exec(text)?.[1];
       if (closing && closing[0] === fence[0] && closing.length >= fence.length) fence = undefined;
-    } else if (/^ {0,3}(`{3,}|~{3,})/.test(text)) {
-      fence = /^ {0,3}(`{3,}|~{3,})/.exec(text)![1];
+    } else if (opening) {
+      fence = opening;
     } else if (/^ {0,3}:{3,}\s*$/.test(text)) {
       containers = Math.max(0, containers - 1);
     } else if (/^ {0,3}:{3,}[A-Za-z]/.test(text)) {
