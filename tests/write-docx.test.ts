@@ -542,6 +542,18 @@ describe('DOCX writer', () => {
     expect(grid[0]!).toBeGreaterThan(grid[6]!);
   });
 
+  it('keeps an amount whole (a column aligned right), however long, beside long words that do not all fit', async () => {
+    const { options } = sample();
+    const long = Array(5).fill('Entrepreneurship').join(' | ');
+    const md = `| A | B | C | D | E | Cost | Note |\n|---|---|---|---|---|---:|---|\n| ${long} | 120,000,000 | Fundamentals |\n`;
+    const tree = markdownToTree(new VFile({ path: 'widths.md', value: md }), { figure: 'Figure', table: 'Table' });
+    const xml = strFromU8(unzipSync(await writeDocx(tree, options))['word/document.xml']!);
+    const grid = [...bodyTables(xml)[0]!.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    // All eleven characters of the amount on one line; a left-aligned long word still shares the room left.
+    expect(grid[5]).toBe(11 * tableCharacter + tableCellMargins);
+    expect(grid[6]!).toBeLessThan(12 * tableCharacter + tableCellMargins);
+  });
+
   it('sets a table too wide for a column across the page, and warns of what it cannot set side by side', async () => {
     const { options } = sample();
     const wide = (words: string) => `| ${words.split(' ').join(' | ')} |\n|${' - |'.repeat(words.split(' ').length)}\n| ${words.split(' ').map(() => 'x').join(' | ')} |`;

@@ -216,6 +216,16 @@ describe('PDF writer', () => {
     expect(dropped.has('w700')).toBe(false);
   });
 
+  it('keeps an amount (a column aligned right) and short words whole where the long words cannot all be', async () => {
+    const long = Array(6).fill('Entrepreneurship').join(' | ');
+    const { tree, options } = prepare(`| A | B | C | D | E | F | Cost | Year |\n|---|---|---|---|---|---|---:|---:|\n| ${long} | 120,000,000 | 2030 |\n`);
+    const layer = pageTexts(save(await writePdf(tree, options), 'amount-column.pdf')).join(' ');
+    expect(layer).toContain('120,000,000');
+    expect(layer).toContain('2030');
+    // The long words are broken: they cannot all fit across the page.
+    expect(layer).not.toContain('Entrepreneurship');
+  });
+
   it('never leaves a heading alone at the bottom of a page', async () => {
     // Sections of varied length, some opening with a table (laid out by pdfmake as a kept-together block).
     const filler = (i: number) => 'lorem ipsum dolor sit amet '.repeat(4 + ((i * 7) % 23));

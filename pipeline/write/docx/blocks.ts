@@ -280,9 +280,9 @@ const shortWord = 6 * tableCharacter + tableCellMargins;
 /**
  * Widths in proportion to each column's longest text (4 to 40 characters), none below its minimum, in `total` twips.
  * Where the minima do not fit (many columns of long words), each column first gets its minimum up to six characters
- * and the longer words' columns share the rest by how much more they need, so that a short column ("Ayagoz", "1923")
- * is not squeezed to a letter per line beside them; where even that does not fit, all minima are scaled down
- * together.
+ * (all of it for a column of numbers, aligned right: an amount is never broken) and the longer words' columns share
+ * the rest by how much more they need, so that a short column ("Ayagoz", "1923", "120,000,000") is not squeezed to a
+ * letter per line beside them; where even that does not fit, all minima are scaled down together.
  */
 function columnWidths(node: MdTable, total: number): number[] {
   const weights = (node.children[0]?.children ?? []).map((_, column) =>
@@ -290,7 +290,7 @@ function columnWidths(node: MdTable, total: number): number[] {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const minima = columnMinima(node);
   if (sum(minima) > total) {
-    const floors = minima.map((minimum) => Math.min(minimum, shortWord));
+    const floors = minima.map((minimum, i) => (node.align?.[i] === 'right' ? minimum : Math.min(minimum, shortWord)));
     const room = total - sum(floors);
     if (room <= 0) return minima.map((minimum) => Math.floor((total * minimum) / sum(minima)));
     const more = sum(minima) - sum(floors);

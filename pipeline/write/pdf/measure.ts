@@ -55,6 +55,7 @@ export function columnsThatFit(orientation: PageOrientation, characters: number)
  * Column widths (points, without padding) that always fit the text width. Given relative widths, they share it
  * in that proportion. Otherwise as a browser does: a column gets its longest line if all fit, else at least
  * its longest word, and the room left is shared in proportion to what each column would still like to have.
+ * Where the longest words do not all fit, short words and numbers are kept whole first (see fitColumns).
  */
 export function columnWidths(table: Table, orientation: PageOrientation, relative?: number[]): number[] {
   // Rounded down to 0.1 pt: never wider than the page, and readable in the golden definitions.
@@ -87,7 +88,14 @@ function fitColumns(table: Table, orientation: PageOrientation, relative?: numbe
     const widest = natural.indexOf(Math.max(...natural));
     return natural.map((w, c) => (c === widest ? w + available - sum(natural) : w));
   }
-  if (sum(minimum) >= available) return minimum.map((w) => (w * available) / sum(minimum));
+  if (sum(minimum) >= available) {
+    // As in the DOCX (docx/blocks.ts): each column first gets its longest word up to six characters, all of it for a
+    // column of numbers (aligned right); the longer words' columns share the rest by how much more they need.
+    const floors = minimum.map((w, c) => (table.align?.[c] === 'right' ? w : Math.min(w, wordWidth(6))));
+    const [room, more] = [available - sum(floors), sum(minimum) - sum(floors)];
+    if (room > 0 && more > 0) return minimum.map((w, c) => floors[c]! + (room * (w - floors[c]!)) / more);
+    return minimum.map((w) => (w * available) / sum(minimum));
+  }
   const wanted = natural.map((w, c) => w - minimum[c]!);
   return minimum.map((w, c) => w + (wanted[c]! * (available - sum(minimum))) / sum(wanted));
 }
