@@ -552,6 +552,13 @@ describe('DOCX writer', () => {
     // All eleven characters of the amount on one line; a left-aligned long word still shares the room left.
     expect(grid[5]).toBe(11 * tableCharacter + tableCellMargins);
     expect(grid[6]!).toBeLessThan(12 * tableCharacter + tableCellMargins);
+
+    // So many columns that not even six characters each fit: the amount still keeps its eleven.
+    const crowded = `|${' W |'.repeat(11)} Cost |\n|${'---|'.repeat(11)}---:|\n|${' Entrepreneurship |'.repeat(11)} 120,000,000 |\n`;
+    const many = strFromU8(unzipSync(await writeDocx(markdownToTree(new VFile({ path: 'many.md', value: crowded }), { figure: 'Figure', table: 'Table' }), options))['word/document.xml']!);
+    const columns = [...bodyTables(many)[0]!.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    expect(columns[11]).toBe(11 * tableCharacter + tableCellMargins);
+    expect(columns.slice(0, 11).every((width) => width >= 3 * tableCharacter + tableCellMargins)).toBe(true);
   });
 
   it('sets a table too wide for a column across the page, and warns of what it cannot set side by side', async () => {

@@ -280,9 +280,10 @@ const shortWord = 6 * tableCharacter + tableCellMargins;
 /**
  * Widths in proportion to each column's longest text (4 to 40 characters), none below its minimum, in `total` twips.
  * Where the minima do not fit (many columns of long words), each column first gets its minimum up to six characters
- * (all of it for a column of numbers, aligned right: an amount is never broken) and the longer words' columns share
- * the rest by how much more they need, so that a short column ("Ayagoz", "1923", "120,000,000") is not squeezed to a
- * letter per line beside them; where even that does not fit, all minima are scaled down together.
+ * (all of it for a column of numbers, aligned right) and the longer words' columns share the rest by how much more
+ * they need, so that a short column ("Ayagoz", "1923", "120,000,000") is not squeezed to a letter per line beside
+ * them. Where even that does not fit (the annex's A5: thirteen columns), the numbers keep theirs while the others can
+ * still have three characters each: a broken word still reads, a broken amount does not.
  */
 function columnWidths(node: MdTable, total: number): number[] {
   const weights = (node.children[0]?.children ?? []).map((_, column) =>
@@ -290,11 +291,19 @@ function columnWidths(node: MdTable, total: number): number[] {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const minima = columnMinima(node);
   if (sum(minima) > total) {
-    const floors = minima.map((minimum, i) => (node.align?.[i] === 'right' ? minimum : Math.min(minimum, shortWord)));
+    const number = (i: number) => node.align?.[i] === 'right';
+    const floors = minima.map((minimum, i) => (number(i) ? minimum : Math.min(minimum, shortWord)));
     const room = total - sum(floors);
-    if (room <= 0) return minima.map((minimum) => Math.floor((total * minimum) / sum(minima)));
-    const more = sum(minima) - sum(floors);
-    return minima.map((minimum, i) => Math.floor(floors[i]! + (room * (minimum - floors[i]!)) / more));
+    if (room > 0) {
+      const more = sum(minima) - sum(floors);
+      return minima.map((minimum, i) => Math.floor(floors[i]! + (room * (minimum - floors[i]!)) / more));
+    }
+    const others = minima.filter((_, i) => !number(i));
+    const left = total - (sum(minima) - sum(others));
+    if (others.length > 0 && left >= others.length * (3 * tableCharacter + tableCellMargins)) {
+      return minima.map((minimum, i) => (number(i) ? minimum : Math.floor((left * minimum) / sum(others))));
+    }
+    return minima.map((minimum) => Math.floor((total * minimum) / sum(minima)));
   }
   const fixed = new Set<number>();
   // Columns that would fall below their minimum get it; the others share what is left, until none falls below.
