@@ -21,6 +21,7 @@ import type { Blockquote, Heading, Html, List, ListItem, Paragraph as MdParagrap
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import { bookmarkName, type Context, warn, wordLanguage } from './context.js';
+import { crowdedColumns } from '../crowded-columns.js';
 import { figureImage } from './figure.js';
 import { tableCellMargins, tableCellPadding, tableCharacter, tableLine } from './geometry.js';
 import { inlines, textRun } from './inlines.js';
@@ -274,16 +275,11 @@ function columnMinima(node: MdTable): number[] {
   });
 }
 
-/** Six characters: a year or a short name ("Ayagoz") is kept whole before longer words get more room. */
-const shortWord = 6 * tableCharacter + tableCellMargins;
-
 /**
  * Widths in proportion to each column's longest text (4 to 40 characters), none below its minimum, in `total` twips.
- * Where the minima do not fit (many columns of long words), each column first gets its minimum up to six characters
- * (all of it for a column of numbers, aligned right) and the longer words' columns share the rest by how much more
- * they need, so that a short column ("Ayagoz", "1923", "120,000,000") is not squeezed to a letter per line beside
- * them. Where even that does not fit (the annex's A5: thirteen columns), the numbers keep theirs while the others can
- * still have three characters each: a broken word still reads, a broken amount does not.
+ * Where the minima do not fit (many columns of long words), short words and numbers are kept whole first
+ * (crowded-columns.ts: six characters; three at the least), so that a short column ("Ayagoz", "1923", "120,000,000")
+ * is not squeezed to a letter per line beside them.
  */
 function columnWidths(node: MdTable, total: number): number[] {
   const weights = (node.children[0]?.children ?? []).map((_, column) =>
@@ -291,19 +287,9 @@ function columnWidths(node: MdTable, total: number): number[] {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const minima = columnMinima(node);
   if (sum(minima) > total) {
-    const number = (i: number) => node.align?.[i] === 'right';
-    const floors = minima.map((minimum, i) => (number(i) ? minimum : Math.min(minimum, shortWord)));
-    const room = total - sum(floors);
-    if (room > 0) {
-      const more = sum(minima) - sum(floors);
-      return minima.map((minimum, i) => Math.floor(floors[i]! + (room * (minimum - floors[i]!)) / more));
-    }
-    const others = minima.filter((_, i) => !number(i));
-    const left = total - (sum(minima) - sum(others));
-    if (others.length > 0 && left >= others.length * (3 * tableCharacter + tableCellMargins)) {
-      return minima.map((minimum, i) => (number(i) ? minimum : Math.floor((left * minimum) / sum(others))));
-    }
-    return minima.map((minimum) => Math.floor((total * minimum) / sum(minima)));
+    const numbers = minima.map((_, i) => node.align?.[i] === 'right');
+    const characters = (n: number) => n * tableCharacter + tableCellMargins;
+    return crowdedColumns(minima, numbers, total, characters(6), characters(3)).map(Math.floor);
   }
   const fixed = new Set<number>();
   // Columns that would fall below their minimum get it; the others share what is left, until none falls below.

@@ -2,6 +2,7 @@ import type { Heading, Nodes, Table, TableRow } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import type { PageOrientation } from 'pdfmake/interfaces.js';
+import { crowdedColumns } from '../crowded-columns.js';
 import type { Figure } from '../options.js';
 import { body, captionHeight, headingStyles, keepTogetherLimit, pages, tableFontSize } from './layout.js';
 
@@ -88,14 +89,8 @@ function fitColumns(table: Table, orientation: PageOrientation, relative?: numbe
     const widest = natural.indexOf(Math.max(...natural));
     return natural.map((w, c) => (c === widest ? w + available - sum(natural) : w));
   }
-  if (sum(minimum) >= available) {
-    // As in the DOCX (docx/blocks.ts): each column first gets its longest word up to six characters, all of it for a
-    // column of numbers (aligned right); the longer words' columns share the rest by how much more they need.
-    const floors = minimum.map((w, c) => (table.align?.[c] === 'right' ? w : Math.min(w, wordWidth(6))));
-    const [room, more] = [available - sum(floors), sum(minimum) - sum(floors)];
-    if (room > 0 && more > 0) return minimum.map((w, c) => floors[c]! + (room * (w - floors[c]!)) / more);
-    return minimum.map((w) => (w * available) / sum(minimum));
-  }
+  // A column aligned right holds numbers (amounts, years).
+  if (sum(minimum) >= available) return crowdedColumns(minimum, minimum.map((_, c) => table.align?.[c] === 'right'), available, wordWidth(6), wordWidth(3));
   const wanted = natural.map((w, c) => w - minimum[c]!);
   return minimum.map((w, c) => w + (wanted[c]! * (available - sum(minimum))) / sum(wanted));
 }

@@ -1,0 +1,21 @@
+/**
+ * Column widths for a table whose longest words (`minima`) do not all fit in `total`, for the PDF and DOCX writers
+ * alike (each in its own units), so that the same table breaks the same way in both. Each column first gets its
+ * minimum up to `short` (all of it for a column of numbers: a broken word still reads, a broken amount does not), and
+ * the longer words' columns share the rest by how much more they need. Where even that does not fit, the numbers keep
+ * theirs while the other columns can still have `narrowest` each, sharing what is left by their minima; else all
+ * minima are scaled down together.
+ */
+export function crowdedColumns(minima: number[], numbers: boolean[], total: number, short: number, narrowest: number): number[] {
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const floors = minima.map((minimum, i) => (numbers[i] ? minimum : Math.min(minimum, short)));
+  const room = total - sum(floors);
+  const more = sum(minima) - sum(floors);
+  if (room > 0 && more > 0) return minima.map((minimum, i) => floors[i]! + (room * (minimum - floors[i]!)) / more);
+  const others = minima.filter((_, i) => !numbers[i]);
+  const left = total - (sum(minima) - sum(others));
+  if (others.length > 0 && left >= others.length * narrowest) {
+    return minima.map((minimum, i) => (numbers[i] ? minimum : (left * minimum) / sum(others)));
+  }
+  return minima.map((minimum) => (total * minimum) / sum(minima));
+}
