@@ -16,6 +16,7 @@ import { readFontMetrics } from '../pipeline/write/docx/font-metrics.js';
 import { tableCellMargins, tableCharacter } from '../pipeline/write/docx/geometry.js';
 import { writeDocx } from '../pipeline/write/docx/index.js';
 import { robotoFiles } from '../pipeline/write/fonts.js';
+import { syllables } from '../pipeline/write/hyphenation.js';
 import { expectGolden, fixturesDir } from './golden.js';
 import { convertWithLibreOffice } from './support/ooxml.js';
 
@@ -560,6 +561,39 @@ describe('DOCX writer', () => {
     expect(columns[11]).toBe(11 * tableCharacter + tableCellMargins);
     expect(columns.slice(0, 11).every((width) => width >= 3 * tableCharacter + tableCellMargins)).toBe(true);
   });
+
+  /** A table of ten columns: a long word in each cell of one row, short words in the next. */
+  const hyphenationTable = async (word: string) => {
+    const { options } = sample();
+    const md = `|${' X |'.repeat(10)}\n|${'---|'.repeat(10)}\n|${` ${word} |`.repeat(10)}\n|${' short words |'.repeat(10)}\n`;
+    return writeDocx(markdownToTree(new VFile({ path: 'hyphens.md', value: md }), { figure: 'Figure', table: 'Table' }), options);
+  };
+
+  it('puts soft hyphens between the syllables of a word that may be wider than its table column, and nowhere else', async () => {
+    const word = 'responsibilities';
+    const xml = strFromU8(unzipSync(await hyphenationTable(word))['word/document.xml']!);
+    const runs = bodyTables(xml)[0]!.match(/<w:r>.*?<\/w:r>/g)!;
+    const hyphenated = runs.filter((run) => run.includes('<w:softHyphen/>'));
+    expect(hyphenated).toHaveLength(10);
+    for (const run of hyphenated) {
+      const pieces = [...run.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]);
+      expect(pieces).toEqual(syllables(word, 'en-GB'));
+      expect(pieces.length).toBeGreaterThan(2);
+      // The run keeps its language (and so Word's dictionary) as any other.
+      expect(run).toContain('<w:lang w:val="en-GB"/>');
+    }
+    expect(runs.filter((run) => run.includes('short words'))).toHaveLength(10);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/soffice'))('breaks such a word in LibreOffice at a syllable, with a hyphen', async () => {
+    const word = 'responsibilities';
+    const text = await convertWithLibreOffice(await hyphenationTable(word), 'hyphens', { fonts: dirname(robotoFiles.normal) });
+    const starts = text.split(/\s+/).filter((token) => token !== word && token.length > 1 && word.startsWith(token.replace(/-$/, '')));
+    expect(starts, text).toHaveLength(10);
+    // Every first piece ends at a syllable, with the hyphen printed.
+    const ends = new Set(syllables(word, 'en-GB').map((_, i, all) => all.slice(0, i + 1).join('')));
+    for (const start of starts) expect(start.endsWith('-') && ends.has(start.slice(0, -1)), start).toBe(true);
+  }, 120_000);
 
   it('sets a table too wide for a column across the page, and warns of what it cannot set side by side', async () => {
     const { options } = sample();

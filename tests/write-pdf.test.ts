@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticsError } from '../pipeline/diagnostics.js';
 import { markdownToTree } from '../pipeline/markdown/index.js';
 import type { WriteOptions } from '../pipeline/write/options.js';
+import { syllables } from '../pipeline/write/hyphenation.js';
 import { toPdfDefinition } from '../pipeline/write/pdf/definition.js';
 import { writePdf } from '../pipeline/write/pdf/index.js';
 import { renderPdf } from '../pipeline/write/pdf/render.js';
@@ -219,11 +220,36 @@ describe('PDF writer', () => {
   it('keeps an amount (a column aligned right) and short words whole where the long words cannot all be', async () => {
     const long = Array(6).fill('Entrepreneurship').join(' | ');
     const { tree, options } = prepare(`| A | B | C | D | E | F | Cost | Year |\n|---|---|---|---|---|---|---:|---:|\n| ${long} | 120,000,000 | 2030 |\n`);
-    const layer = pageTexts(save(await writePdf(tree, options), 'amount-column.pdf')).join(' ');
+    const path = save(await writePdf(tree, options), 'amount-column.pdf');
+    const layer = pageTexts(path).join(' ');
     expect(layer).toContain('120,000,000');
     expect(layer).toContain('2030');
-    // The long words are broken: they cannot all fit across the page.
-    expect(layer).not.toContain('Entrepreneurship');
+    // The long words are broken, as they cannot all fit across the page: at a syllable, with a hyphen, which
+    // poppler's reading order joins again (-raw shows the lines as drawn).
+    expect(layer.match(/Entrepreneurship/g)).toHaveLength(6);
+    expect(run('pdftotext', ['-raw', '-enc', 'UTF-8', path, '-']).match(/^Entrepren-\neurship$/gm)).toHaveLength(6);
+  });
+
+  it('hyphenates a word wider than its table column at syllables of its language, and only such a word', async () => {
+    for (const [lang, word] of [['es', 'responsabilidades'], ['en', 'apprenticeships']] as const) {
+      const cells = (text: string) => Array(10).fill(text).join(' | ');
+      const file = new VFile({ path: `${lang}.md`, value: `|${' X |'.repeat(10)}\n|${'---|'.repeat(10)}\n| ${cells(word)} |\n| ${cells('short words only')} |\n` });
+      const tree = markdownToTree(file, { figure: 'Figure', table: 'Table' });
+      const raw = run('pdftotext', ['-raw', '-enc', 'UTF-8', save(await writePdf(tree, { meta: { ...meta, lang }, labels, figures, file }), `hyphens-${lang}.pdf`), '-']);
+      // pdfmake draws cell by cell: each cell of the word is its lines, all but the last ending in an added hyphen.
+      const broken = raw.match(/^(?:\p{L}+-\n)+\p{L}+$/gmu) ?? [];
+      expect(broken, raw).toHaveLength(10);
+      const boundaries = new Set(syllables(word, lang).map((_, i, all) => all.slice(0, i).join('').length));
+      for (const cell of broken) {
+        const pieces = cell.split('-\n');
+        expect(pieces.join('')).toBe(word);
+        // Cut between syllables only, and into more than one piece (the word is wider than its column).
+        expect(pieces.length).toBeGreaterThan(1);
+        for (let i = 1; i < pieces.length; i++) expect(boundaries.has(pieces.slice(0, i).join('').length)).toBe(true);
+      }
+      // Words that fit are left alone: no other line ends in a hyphen.
+      expect(raw.match(/-$/gm)).toHaveLength(broken.reduce((sum, cell) => sum + cell.split('-\n').length - 1, 0));
+    }
   });
 
   it('never leaves a heading alone at the bottom of a page', async () => {

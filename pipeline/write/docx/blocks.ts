@@ -227,7 +227,7 @@ function dataTable(node: MdTable, ctx: Context): Table {
     children: row.children.map((cell, column) => {
       const align = node.align?.[column];
       const alignment = align ? cellAlignments[align] : undefined; // no `:` in the delimiter row: the style's
-      const children = inlines(cell.children, ctx);
+      const children = inlines(cell.children, { ...ctx, cellWidth: (widths[column]! - tableCellMargins) / 20 });
       return new TableCell({ children: [paragraph(ctx, { alignment, children })] });
     }),
   }));
@@ -245,10 +245,12 @@ function dataTable(node: MdTable, ctx: Context): Table {
  * fallback font's (Word also breaks at hyphens, which only saves lines).
  */
 function rowHeight(row: TableRowNode, widths: number[]): number {
-  const lines = row.children.map((cell, column) =>
-    lineCount(toString(cell), Math.max(1, Math.floor(((widths[column] ?? 0) - tableCellMargins) / tableCharacter))));
+  const lines = row.children.map((cell, column) => lineCount(toString(cell), charactersPerLine(widths[column] ?? 0)));
   return Math.max(1, ...lines) * tableLine + tableCellPadding;
 }
+
+/** How many characters of table text a column `width` twips wide holds, at the wider fallback font's width. */
+const charactersPerLine = (width: number) => Math.max(1, Math.floor((width - tableCellMargins) / tableCharacter));
 
 /** The lines `text` takes wrapped at spaces, `perLine` characters a line; a longer word is broken. */
 function lineCount(text: string, perLine: number): number {

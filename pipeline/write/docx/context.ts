@@ -63,6 +63,8 @@ export interface Context {
   note?: boolean;
   /** In a cell of a `:::parallel` table, where a page break cannot be made. */
   cell?: boolean;
+  /** In a table cell: the width of its text in points (words that may be wider are hyphenated). */
+  cellWidth?: number;
 }
 
 /** Reports a node the writer cannot render faithfully, at its place in the Markdown. */

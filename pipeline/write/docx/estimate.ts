@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { EstimatedPageNumbers, IContext, IXmlableObject, PageNumberEstimator } from 'docx';
-import { robotoFiles } from '../fonts.js';
-import { type FontMetrics, readFontMetrics } from './font-metrics.js';
+import { robotoAdvance, type RobotoFace, robotoMetrics } from './font-metrics.js';
 
 /**
  * Where each bookmark's page is, by laying the body out as Word does in the main: lines broken at spaces with
@@ -118,37 +116,20 @@ function chain(styles: Styles, id: string | undefined, seen = new Set<string>())
 
 // -------------------------------------------------------------------------------------------------- measuring
 
-const faces = new Map<string, { font: FontMetrics; widths: Map<number, number> }>();
-
-/** Roboto's face for a run (our bold is Roboto Medium, as in the PDF), read once per thread. */
-function faceOf(run: RunFormat) {
-  const key = run.bold ? (run.italic ? 'bolditalics' : 'bold') : run.italic ? 'italics' : 'normal';
-  let face = faces.get(key);
-  if (!face) {
-    face = { font: readFontMetrics(readFileSync(robotoFiles[key])), widths: new Map() };
-    faces.set(key, face);
-  }
-  return face;
-}
+/** Roboto's face for a run (our bold is Roboto Medium, as in the PDF). */
+const faceOf = (run: RunFormat): RobotoFace => (run.bold ? (run.italic ? 'bolditalics' : 'bold') : run.italic ? 'italics' : 'normal');
 
 const isFixedPitch = (run: RunFormat) => run.font !== undefined && /courier/i.test(run.font);
 
 /** The advance width of a character in ems; Courier New (code) is 0.6 em throughout. */
 function advance(character: number, run: RunFormat): number {
-  if (isFixedPitch(run)) return 0.6;
-  const face = faceOf(run);
-  let width = face.widths.get(character);
-  if (width === undefined) {
-    width = face.font.advanceOf(character) / face.font.unitsPerEm;
-    face.widths.set(character, width);
-  }
-  return width;
+  return isFixedPitch(run) ? 0.6 : robotoAdvance(character, faceOf(run));
 }
 
 /** A single line's height in ems, from the font's horizontal header (ascender, descender, line gap) as Word takes it. */
 function lineEm(run: RunFormat): number {
   if (isFixedPitch(run)) return 1.133;
-  const { font } = faceOf(run);
+  const font = robotoMetrics(faceOf(run));
   return (font.ascent - font.descent + font.lineGap) / font.unitsPerEm;
 }
 

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { robotoFiles } from '../fonts.js';
+
 /**
  * What the DOCX page estimate needs of a TrueType font, read straight from its tables: units per em, the horizontal
  * header's ascender, descender and line gap, and each character's advance width. fontkit gives the same, but loading
@@ -69,4 +72,30 @@ function cmapLookup(bytes: Buffer, cmap: number): (codePoint: number) => number 
     }
     return 0;
   };
+}
+
+export type RobotoFace = keyof typeof robotoFiles;
+const roboto = new Map<RobotoFace, { font: FontMetrics; widths: Map<number, number> }>();
+
+function robotoFace(face: RobotoFace) {
+  let entry = roboto.get(face);
+  if (!entry) {
+    entry = { font: readFontMetrics(readFileSync(robotoFiles[face])), widths: new Map() };
+    roboto.set(face, entry);
+  }
+  return entry;
+}
+
+/** The metrics of one of Roboto's faces, read once per thread. */
+export const robotoMetrics = (face: RobotoFace): FontMetrics => robotoFace(face).font;
+
+/** The advance width in ems of a character in one of Roboto's faces. */
+export function robotoAdvance(codePoint: number, face: RobotoFace): number {
+  const { font, widths } = robotoFace(face);
+  let width = widths.get(codePoint);
+  if (width === undefined) {
+    width = font.advanceOf(codePoint) / font.unitsPerEm;
+    widths.set(codePoint, width);
+  }
+  return width;
 }

@@ -22,9 +22,15 @@ export function textHeight(orientation: Orientation): number {
   return ((orientation === 'portrait' ? a4.height : a4.width) - 2 * margin) / 20;
 }
 
+/** The size of table text in points (the ReportTable style). */
+export const tableFontSize = 9.5;
+
+/** How much wider than Roboto the font may be that a reader without Roboto gets instead (DejaVu Sans in LibreOffice). */
+export const fallbackWidening = 1.1;
+
 /**
  * The width of a character of table text and a cell's side margins, in twips: sized for the wider fonts a reader
- * without Roboto gets instead (DejaVu Sans in LibreOffice, ~10% wider), so that "1923" never wraps there either.
+ * without Roboto gets instead, so that "1923" never wraps there either.
  */
 export const tableCharacter = 135;
 export const tableCellMargins = 240;
@@ -32,7 +38,7 @@ export const tableCellMargins = 240;
  * A line of table text (9.5 pt, single spacing: about 1.17 em in Roboto and DejaVu Sans) and a cell's top and
  * bottom margins, in twips; the line a little taller, so that row heights are never underestimated.
  */
-export const tableLine = Math.ceil(9.5 * 1.25 * 20);
+export const tableLine = Math.ceil(tableFontSize * 1.25 * 20);
 export const tableCellPadding = 80;
 
 /** How many table columns fit across the page, each wide enough for a word of `characters`. */

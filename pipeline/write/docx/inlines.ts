@@ -1,14 +1,47 @@
-import { Bookmark, ExternalHyperlink, FootnoteReferenceRun, InternalHyperlink, type ParagraphChild, TextRun } from 'docx';
+import { Bookmark, ExternalHyperlink, FootnoteReferenceRun, InternalHyperlink, type ParagraphChild, SoftHyphen, TextRun } from 'docx';
 import type { Break, Emphasis, FootnoteReference, Html, Image, InlineCode, Link, PhrasingContent, Strong, Text } from 'mdast';
 import type { TextDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
+import { syllables } from '../hyphenation.js';
 import { bookmarkName, type Context, warn, wordLanguage } from './context.js';
+import { robotoAdvance } from './font-metrics.js';
+import { fallbackWidening, tableFontSize } from './geometry.js';
 
 type InlineHandler = (node: never, ctx: Context) => ParagraphChild[];
 
 /** A run of text with the language and formatting of where it is; every run carries `w:lang`. */
 export function textRun(text: string, ctx: Context): TextRun {
-  return new TextRun({ text, language: { value: ctx.lang }, bold: ctx.bold, italics: ctx.italics, style: ctx.runStyle });
+  const format = { language: { value: ctx.lang }, bold: ctx.bold, italics: ctx.italics, style: ctx.runStyle };
+  const wide = ctx.cellWidth === undefined ? [] : text.split(/\s+/).filter((word) => mayNotFit(word, ctx.cellWidth!, ctx));
+  return new TextRun(wide.length === 0 ? { text, ...format } : { children: withSoftHyphens(text, new Set(wide), ctx.lang), ...format });
+}
+
+/** Whether `word`, as table text, may be wider than `width` points in Roboto or the wider font that may replace it. */
+function mayNotFit(word: string, width: number, ctx: Context): boolean {
+  // No character of Roboto's Latin and Cyrillic is wider than 1.2 em (Ѹ is 1.18): a short word fits.
+  if (word.length * 1.2 * tableFontSize * fallbackWidening <= width) return false;
+  const face = ctx.bold ? (ctx.italics ? 'bolditalics' : 'bold') : ctx.italics ? 'italics' : 'normal';
+  const ems = [...word].reduce((sum, character) => sum + robotoAdvance(character.codePointAt(0)!, face), 0);
+  return ems * tableFontSize * fallbackWidening > width;
+}
+
+/**
+ * `text` with a soft hyphen (`w:softHyphen`) between the syllables of the `wide` words: Word and LibreOffice break
+ * such a word there, with a hyphen, where it meets the end of a line (and show nothing elsewhere), rather than at
+ * whatever letter the column ends.
+ */
+function withSoftHyphens(text: string, wide: Set<string>, lang: string): (string | SoftHyphen)[] {
+  const children: (string | SoftHyphen)[] = [];
+  let plain = '';
+  for (const word of text.split(/(\s+)/)) {
+    const [first, ...rest] = wide.has(word) ? syllables(word, lang) : [word];
+    plain += first;
+    for (const part of rest) {
+      children.push(plain, new SoftHyphen());
+      plain = part!;
+    }
+  }
+  return [...children, plain];
 }
 
 /** Phrasing content → runs, hyperlinks and bookmarks, by node type (text directives by `:name`). */

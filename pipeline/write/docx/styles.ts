@@ -8,6 +8,7 @@ import {
   LineRuleType,
   type NumberingDefinition,
 } from 'docx';
+import { tableFontSize } from './geometry.js';
 
 /**
  * The looks live in named Word styles, so an editor restyles the whole report by changing a style: document defaults,
@@ -96,7 +97,7 @@ const namespaces = [
 const tableStyles = [
   tableStyle('ReportTable', 'Report Table', `
     <w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>
-    <w:rPr><w:sz w:val="${pt(9.5)}"/><w:szCs w:val="${pt(9.5)}"/></w:rPr>
+    <w:rPr><w:sz w:val="${pt(tableFontSize)}"/><w:szCs w:val="${pt(tableFontSize)}"/></w:rPr>
     <w:tblPr>
       <w:tblBorders>
         <w:top w:val="single" w:sz="8" w:space="0" w:color="404040"/>

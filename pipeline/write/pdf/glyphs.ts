@@ -1,19 +1,8 @@
 import type { Nodes, Root } from 'mdast';
-import { createRequire } from 'node:module';
 import type { Position } from 'unist';
 import { visit } from 'unist-util-visit';
-import { robotoFiles } from '../fonts.js';
 import type { WriteOptions } from '../options.js';
-
-interface GlyphFont {
-  hasGlyphForCodePoint(codePoint: number): boolean;
-}
-// fontkit (pdfkit's font parser) ships no types; only this one method is needed.
-const fontkit = createRequire(import.meta.url)('fontkit') as { openSync(path: string): GlyphFont };
-
-let faces: GlyphFont[] | undefined;
-/** The four Roboto faces, parsed once per process: any text may end up bold or italic. */
-const robotoFaces = () => (faces ??= Object.values(robotoFiles).map((path) => fontkit.openSync(path)));
+import { faceNames, robotoFace } from './faces.js';
 
 /** Line breaks and tabs are layout, not glyphs. */
 const layoutCharacters = new Set(['\n', '\r', '\t']);
@@ -27,7 +16,8 @@ export function reportMissingGlyphs(tree: Root, options: WriteOptions): void {
   const check = (text: string, where: string, place: Position | undefined) => {
     for (const char of new Set(text)) {
       const codePoint = char.codePointAt(0)!;
-      if (layoutCharacters.has(char) || robotoFaces().every((face) => face.hasGlyphForCodePoint(codePoint))) continue;
+      // Any text may end up bold or italic: every face must draw it.
+      if (layoutCharacters.has(char) || faceNames.every((name) => robotoFace(name).hasGlyphForCodePoint(codePoint))) continue;
       const code = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
       options.file.message(`${where} contains ${code} "${char}", which the PDF font (Roboto) cannot draw`, {
         place, ruleId: 'pdf-missing-glyph', source: 'ek-towns',

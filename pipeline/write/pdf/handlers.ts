@@ -12,6 +12,7 @@ import '../../markdown/directives.js';
 import type { WriteOptions } from '../options.js';
 import { blockGap, captionHeight, linkColor, pages, tableFontSize } from './layout.js';
 import { boxHeight, cellHeights, columnWidths, figureSize, fitsKeptTogether, headingHeight, rowHeights, startHeight, tableKeptWhole } from './measure.js';
+import { hyphenateWideWords } from './wide-words.js';
 
 export interface Context {
   options: WriteOptions;
@@ -224,11 +225,11 @@ const handlers = {
   table: (node: Table, ctx: Context) => {
     // GFM rows may have fewer cells than the header; pdfmake needs them all.
     const columns = Array.from({ length: node.children[0]?.children.length ?? 0 }, (_, c) => c);
-    const row = (r: number): TableCell[] => columns.map((c) => ({
-      text: inlines(node.children[r]?.children[c]?.children ?? [], ctx, r === 0 ? { bold: true } : {}),
-      alignment: node.align?.[c] ?? 'left',
-    }));
     const widths = columnWidths(node, ctx.orientation, ctx.tableWidths?.length === columns.length ? ctx.tableWidths : undefined);
+    const row = (r: number): TableCell[] => columns.map((c) => {
+      const runs = inlines(node.children[r]?.children[c]?.children ?? [], ctx, r === 0 ? { bold: true } : {});
+      return { text: hyphenateWideWords(runs, widths[c]!, tableFontSize, ctx.options.meta.lang), alignment: node.align?.[c] ?? 'left' };
+    });
     const heights = rowHeights(node, ctx.orientation, widths);
     const tall = heights.map((height, r) => r > 0 && !fitsKeptTogether(height, ctx.orientation));
     // pdfmake silently drops a row kept whole that is taller than a page (upstream #2560). So a table is cut
