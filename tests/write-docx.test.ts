@@ -562,6 +562,19 @@ describe('DOCX writer', () => {
     expect(columns.slice(0, 11).every((width) => width >= 3 * tableCharacter + tableCellMargins)).toBe(true);
   });
 
+  it('keeps the words of a crowded table body whole before those of its header (names whole, long headers hyphenated)', async () => {
+    const { options } = sample();
+    const stages = ['Historical prerequisites, 1700–1924', 'Restoration of the economy, 1923–1929', 'First five-year plan, 1929–1932', 'Second five-year plan, 1933–1937', 'Third five-year plan, 1938–1942', 'The Great Patriotic War, 1941–1945', 'Post-war reconstruction, 1946–1953'];
+    const md = `| Town | ${stages.join(' | ')} |\n| :-- |${' --: |'.repeat(7)}\n| Shemonaikha |${' 1 |'.repeat(7)}\n| Ridder |${' – |'.repeat(7)}\n`;
+    const xml = strFromU8(unzipSync(await writeDocx(markdownToTree(new VFile({ path: 'matrix.md', value: md }), { figure: 'Figure', table: 'Table' }), options))['word/document.xml']!);
+    const grid = [...bodyTables(xml)[0]!.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    // The headers' longest words ("reconstruction,") cannot all fit; the towns' names can, and keep their width.
+    expect(grid[0]).toBeGreaterThanOrEqual(11 * tableCharacter + tableCellMargins);
+    expect(grid.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(9070);
+    expect(bodyTables(xml)[0]).toContain('<w:t xml:space="preserve">Shemonaikha</w:t>');
+    expect(bodyTables(xml)[0]).toContain('con</w:t><w:softHyphen/><w:t xml:space="preserve">struc</w:t><w:softHyphen/>');
+  });
+
   /** A table of ten columns: a long word in each cell of one row, short words in the next. */
   const hyphenationTable = async (word: string) => {
     const { options } = sample();

@@ -230,6 +230,16 @@ describe('PDF writer', () => {
     expect(run('pdftotext', ['-raw', '-enc', 'UTF-8', path, '-']).match(/^Entrepren-\neurship$/gm)).toHaveLength(6);
   });
 
+  it('keeps the words of a crowded table body whole before those of its header', async () => {
+    const stages = ['Historical prerequisites, 1700–1924', 'Restoration of the economy, 1923–1929', 'Post-war reconstruction, 1946–1953', 'The Great Patriotic War, 1941–1945'];
+    const headers = [...stages, ...stages.map((stage) => stage.replace(/^\S+/, 'Another'))];
+    const { tree, options } = prepare(`| Town | ${headers.join(' | ')} |\n| :-- |${' --: |'.repeat(8)}\n| Serebryansk |${' 1 |'.repeat(8)}\n`);
+    const raw = run('pdftotext', ['-raw', '-enc', 'UTF-8', save(await writePdf(tree, options), 'matrix.pdf'), '-']);
+    // The headers' longest words cannot all fit across the page; the town's name can, and is not broken.
+    expect(raw).toMatch(/^Serebryansk\b/m);
+    expect(raw).toMatch(/^(re|recon|reconstruc)-$/m);
+  });
+
   it('hyphenates a word wider than its table column at syllables of its language, and only such a word', async () => {
     for (const [lang, word] of [['es', 'responsabilidades'], ['en', 'apprenticeships']] as const) {
       const cells = (text: string) => Array(10).fill(text).join(' | ');

@@ -1,13 +1,22 @@
 /**
- * Column widths for a table whose longest words (`minima`) do not all fit in `total`, for the PDF and DOCX writers
- * alike (each in its own units), so that the same table breaks the same way in both. Each column first gets its
- * minimum up to `short` (all of it for a column of numbers: a broken word still reads, a broken amount does not), and
- * the longer words' columns share the rest by how much more they need. Where even that does not fit, the numbers keep
- * theirs while the other columns can still have `narrowest` each, sharing what is left by their minima; else all
- * minima are scaled down together.
+ * Column widths for a table whose longest words do not all fit in `total`, for the PDF and DOCX writers alike (each
+ * in its own units), so that the same table breaks the same way in both. `body` and `header` are the widths of the
+ * longest word of each column's body and header cells.
+ *
+ * Where the body's words all fit, each column gets its body's and the header's longer words share the rest by how
+ * much more they need: a header breaks (hyphenated) before a value or a name does ("Historical prerequisites,
+ * 1700–1924" over a column of counts). Otherwise each column first gets its minimum up to `short` (all of it for a
+ * column of numbers: a broken word still reads, a broken amount does not), and the longer words' columns share the
+ * rest by how much more they need. Where even that does not fit, the numbers keep theirs while the other columns can
+ * still have `narrowest` each, sharing what is left by their minima; else all minima are scaled down together.
  */
-export function crowdedColumns(minima: number[], numbers: boolean[], total: number, short: number, narrowest: number): number[] {
+export function crowdedColumns(body: number[], header: number[], numbers: boolean[], total: number, short: number, narrowest: number): number[] {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const headerMore = header.map((width, i) => Math.max(0, width - body[i]!));
+  if (sum(body) <= total && sum(headerMore) > 0) {
+    return body.map((width, i) => width + ((total - sum(body)) * headerMore[i]!) / sum(headerMore));
+  }
+  const minima = body.map((width, i) => Math.max(width, header[i]!));
   const floors = minima.map((minimum, i) => (numbers[i] ? minimum : Math.min(minimum, short)));
   const room = total - sum(floors);
   const more = sum(minima) - sum(floors);

@@ -269,19 +269,19 @@ function lineCount(text: string, perLine: number): number {
   return lines;
 }
 
-/** The narrowest each column can be without breaking a word, in twips. */
-function columnMinima(node: MdTable): number[] {
+/** The narrowest each column can be without breaking a word of `rows`, in twips. */
+function columnMinima(node: MdTable, rows = node.children): number[] {
   return (node.children[0]?.children ?? []).map((_, column) => {
-    const words = node.children.flatMap((row) => toString(row.children[column] ?? '').split(/[\s\-–—/]+/));
+    const words = rows.flatMap((row) => toString(row.children[column] ?? '').split(/[\s\-–—/]+/));
     return Math.max(0, ...words.map((word) => [...word].length)) * tableCharacter + tableCellMargins;
   });
 }
 
 /**
  * Widths in proportion to each column's longest text (4 to 40 characters), none below its minimum, in `total` twips.
- * Where the minima do not fit (many columns of long words), short words and numbers are kept whole first
- * (crowded-columns.ts: six characters; three at the least), so that a short column ("Ayagoz", "1923", "120,000,000")
- * is not squeezed to a letter per line beside them.
+ * Where the minima do not fit, the body's words are kept whole before the header's, and, among many columns of long
+ * words, short words and numbers first (crowded-columns.ts: six characters; three at the least), so that a short
+ * column ("Ayagoz", "1923", "120,000,000") is not squeezed to a letter per line beside them.
  */
 function columnWidths(node: MdTable, total: number): number[] {
   const weights = (node.children[0]?.children ?? []).map((_, column) =>
@@ -291,7 +291,8 @@ function columnWidths(node: MdTable, total: number): number[] {
   if (sum(minima) > total) {
     const numbers = minima.map((_, i) => node.align?.[i] === 'right');
     const characters = (n: number) => n * tableCharacter + tableCellMargins;
-    return crowdedColumns(minima, numbers, total, characters(6), characters(3)).map(Math.floor);
+    const [body, header] = [columnMinima(node, node.children.slice(1)), columnMinima(node, node.children.slice(0, 1))];
+    return crowdedColumns(body, header, numbers, total, characters(6), characters(3)).map(Math.floor);
   }
   const fixed = new Set<number>();
   // Columns that would fall below their minimum get it; the others share what is left, until none falls below.

@@ -56,7 +56,8 @@ export function columnsThatFit(orientation: PageOrientation, characters: number)
  * Column widths (points, without padding) that always fit the text width. Given relative widths, they share it
  * in that proportion. Otherwise as a browser does: a column gets its longest line if all fit, else at least
  * its longest word, and the room left is shared in proportion to what each column would still like to have.
- * Where the longest words do not all fit, short words and numbers are kept whole first (see fitColumns).
+ * Where the longest words do not all fit, the body's are kept whole before the header's, and short words and numbers
+ * first (crowded-columns.ts).
  */
 export function columnWidths(table: Table, orientation: PageOrientation, relative?: number[]): number[] {
   // Rounded down to 0.1 pt: never wider than the page, and readable in the golden definitions.
@@ -69,7 +70,8 @@ function fitColumns(table: Table, orientation: PageOrientation, relative?: numbe
   const texts = (c: number) => table.children.map((row) => (row.children[c] ? toString(row.children[c]) : ''));
   const columns = Array.from({ length: count }, (_, c) => texts(c));
   const natural = columns.map((cells) => Math.max(...cells.map((t) => t.length)) * charWidth + 3);
-  const minimum = columns.map((cells) => wordWidth(Math.max(...cells.flatMap((t) => t.split(/\s+/).map((w) => w.length)))));
+  const longestWord = (cells: string[]) => wordWidth(Math.max(0, ...cells.flatMap((t) => t.split(/\s+/).map((w) => w.length))));
+  const minimum = columns.map(longestWord);
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   if (relative && sum(minimum) < available) {
     // Shared in the given proportion, but no column narrower than its longest word: such a column gets that
@@ -90,7 +92,10 @@ function fitColumns(table: Table, orientation: PageOrientation, relative?: numbe
     return natural.map((w, c) => (c === widest ? w + available - sum(natural) : w));
   }
   // A column aligned right holds numbers (amounts, years).
-  if (sum(minimum) >= available) return crowdedColumns(minimum, minimum.map((_, c) => table.align?.[c] === 'right'), available, wordWidth(6), wordWidth(3));
+  if (sum(minimum) >= available) {
+    const [body, header] = [columns.map((cells) => longestWord(cells.slice(1))), columns.map((cells) => longestWord(cells.slice(0, 1)))];
+    return crowdedColumns(body, header, minimum.map((_, c) => table.align?.[c] === 'right'), available, wordWidth(6), wordWidth(3));
+  }
   const wanted = natural.map((w, c) => w - minimum[c]!);
   return minimum.map((w, c) => w + (wanted[c]! * (available - sum(minimum))) / sum(wanted));
 }
