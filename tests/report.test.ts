@@ -9,6 +9,7 @@ import type { ReportLayout } from '../pipeline/documents/report.js';
 import type { Model } from '../pipeline/sources/model.js';
 import { robotoFiles } from '../pipeline/write/fonts.js';
 import type { Lang } from '../pipeline/write/options.js';
+import { docxTables } from './annex-support.js';
 import { pdfText } from './support/clients.js';
 import { convertWithLibreOffice, decodeXml, paragraphs, sofficeConvert, unzipText } from './support/ooxml.js';
 
@@ -117,6 +118,19 @@ describe('the report package', () => {
     }
     expect(off.length, `a page out: ${off.join(', ')}`).toBeLessThanOrEqual(entries.length / 5);
   }, 180_000);
+
+  it('counts the dated events of each town per stage, a row per town, so the table grows down with the towns', () => {
+    const tables = docxTables(unzipText(reportPath(dirs.separate))['word/document.xml']);
+    for (const lang of ['en', 'es'] as const) {
+      const header = [labels[lang].get('report.town'), ...model.stages.map((stage) => `${stage.title[lang]}, ${stage.from}–${stage.to}`)];
+      const matrix = tables.find((table) => JSON.stringify(table[0]) === JSON.stringify(header));
+      expect(matrix, lang).toBeDefined();
+      expect(matrix!.slice(1)).toEqual(model.towns.map((town) => [
+        town.name[lang],
+        ...model.stages.map((stage) => String(town.events.filter((event) => event.stage === stage.id).length || '–')),
+      ]));
+    }
+  });
 
   it('carries its provenance, which verify reads, as do its web pages', async () => {
     const { readProvenance } = await import('../pipeline/build/verify.js');

@@ -15,7 +15,8 @@ export function reportContext(project: Project, lang: Lang) {
     region: model.region,
     stages: model.stages,
     towns: model.towns.map((town) => ({ town, stages: briefContext(project, town).stages })),
-    matrix: model.stages.map((stage) => ({ stage, counts: model.towns.map((t) => t.events.filter((e) => e.stage === stage.id).length) })),
+    // A row per town, a column per stage: the table grows down, not across, with the number of towns.
+    matrix: model.towns.map((town) => ({ town, counts: model.stages.map((stage) => town.events.filter((e) => e.stage === stage.id).length) })),
     version: model.dataset.version,
     date: longDate(project.date, lang),
     paper: paper?.title ?? 'Amanbekova et al.',
