@@ -94,6 +94,17 @@ describe('templates', () => {
     expect(es).toContain('(s. f.)');
   });
 
+  it('prints dated facts a year at a time, with every source of that year, whether sources agree or not', () => {
+    const { template, helpers } = compile('{{#each (byYear status)}}{{years year}} {{cite cite}}{{#unless @last}}; {{/unless}}{{/each}}');
+    helpers.begin('en');
+    const agree = [{ year: 1941, cite: ['paper'] }, { year: 1941, cite: ['ualtaeva-2011', 'paper'] }];
+    expect(template!.render({ status: agree })).toBe('1941 ([Amanbekova et al., n.d.](#ref-en-paper); [Ualtaeva, 2011](#ref-en-ualtaeva-2011))');
+    const differ = [{ year: 1934, cite: ['paper'] }, { year: 1932, cite: ['ualtaeva-2011'] }, { year: 1934, cite: ['absemetov-2016'] }];
+    expect(template!.render({ status: differ })).toBe(
+      '1934 ([Amanbekova et al., n.d.](#ref-en-paper); [Absemetov and Zinoviev, 2016](#ref-en-absemetov-2016)); 1932 ([Ualtaeva, 2011](#ref-en-ualtaeva-2011))',
+    );
+  });
+
   it('rejects a bare {{value}} or {{{value}}}, and unknown labels, with their place', () => {
     const { messages } = compile('# Title\n\nName: {{town.name}}\n{{{raw}}} {{t "x.nope"}}\n');
     expect(messages).toEqual([

@@ -133,6 +133,22 @@ export function createHelpers(references: Reference[], labels: Labels, origins: 
       if (typeof from !== 'number') throw new TemplateFault('{{years}} needs a year', loc);
       return emit(end !== undefined && end !== from ? `${from}–${end}` : String(from), loc);
     },
+    /**
+     * {{#each (byYear cityStatus)}}: dated facts, one entry per year in first-seen order, each with the citations of
+     * every fact of that year: two sources that agree print "1941 (Amanbekova et al., n.d.; Kratenko, 2002)", not
+     * "1941 (…); 1941 (…)"; sources that differ still print each year.
+     */
+    byYear: (facts: unknown, ...rest: unknown[]) => {
+      const { loc } = options(rest);
+      if (!Array.isArray(facts)) throw new TemplateFault('{{byYear}} needs a list of dated facts', loc);
+      const years = new Map<number, Map<string, Citation>>();
+      for (const { year, cite } of facts as { year: number; cite: Citation[] }[]) {
+        const cited = years.get(year) ?? new Map<string, Citation>();
+        for (const citation of cite) cited.set(JSON.stringify(citation), citation);
+        years.set(year, cited);
+      }
+      return [...years].map(([year, cited]) => ({ year, cite: [...cited.values()] }));
+    },
     /** Locale number formatting: 1,234 (en-GB) and 1234 / 12.345 (es-ES, which groups from five digits). */
     number: (value: number, ...rest: unknown[]) => {
       const { loc } = options(rest);
