@@ -55,7 +55,12 @@ interface ParagraphFormat {
 interface RunFormat { size?: number; bold?: boolean; italic?: boolean; font?: string }
 interface Style { type: string; basedOn?: string; paragraph: ParagraphFormat; run: RunFormat; cellMargins?: Margins }
 interface Margins { top: number; bottom: number; left: number; right: number }
-interface Styles { defaults: { paragraph: ParagraphFormat; run: RunFormat }; byId: Map<string, Style> }
+interface Styles {
+  defaults: { paragraph: ParagraphFormat; run: RunFormat };
+  byId: Map<string, Style>;
+  /** Each list's levels (by `w:numId`, then `w:ilvl`): their indents, which a list paragraph takes over its style's. */
+  lists: Map<string, Map<string, ParagraphFormat>>;
+}
 
 const withoutUndefined = <T extends object>(object: T): T => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 
@@ -105,7 +110,38 @@ function readStyles(context: IContext): Styles {
   return {
     defaults: { paragraph: paragraphFormat(child(child(defaults, 'w:pPrDefault'), 'w:pPr')), run: runFormat(child(child(defaults, 'w:rPrDefault'), 'w:rPr')) },
     byId,
+    lists: readLists(context),
   };
+}
+
+/** The numbering part's lists (`w:num`), each with the levels of its abstract definition (`w:abstractNum`). */
+function readLists(context: IContext): Styles['lists'] {
+  const numbering = (context.file as unknown as { Numbering?: NumberingPart } | undefined)?.Numbering;
+  const root = childrenOf(elementOf(numbering?.prepForXml(context))?.[1]);
+  const elements = (name: string) => root.flatMap((item) => (elementOf(item)?.[0] === name ? [elementOf(item)![1]] : []));
+  const definitions = new Map(elements('w:abstractNum').map((definition) => [
+    String(attributesOf(definition)['w:abstractNumId']),
+    new Map(childrenOf(definition).flatMap((item) => {
+      const [name, level] = elementOf(item) ?? [];
+      return name === 'w:lvl' ? [[String(attributesOf(level)['w:ilvl']), paragraphFormat(child(level, 'w:pPr'))] as const] : [];
+    })),
+  ]));
+  const lists = new Map(elements('w:num').map((list) => [
+    String(attributesOf(list)['w:numId']),
+    definitions.get(String(attributesOf(child(list, 'w:abstractNumId'))['w:val'])) ?? new Map(),
+  ]));
+  // Until the package is written, a paragraph names its list as docx's placeholder for the number: `{reference-instance}`.
+  for (const { reference, instance, restartedListId, numId } of numbering?.ConcreteNumbering ?? []) {
+    const key = restartedListId === undefined ? `${reference}-${instance}` : `${reference}-restart ${restartedListId}`;
+    lists.set(`{${key}}`, lists.get(String(numId)) ?? new Map());
+  }
+  return lists;
+}
+
+/** What the page estimate reads of docx's numbering part. */
+interface NumberingPart {
+  prepForXml(context: IContext): Xml;
+  ConcreteNumbering: { reference: string; instance: number; restartedListId?: string; numId: number }[];
 }
 
 /** A style with those it is based on, the base first. */
@@ -134,7 +170,7 @@ function lineEm(run: RunFormat): number {
 }
 
 /** A piece of a paragraph's content: a word (with the space after it), or a picture. */
-interface Piece { width: number; space: number; height: number; breakAfter: boolean }
+interface Piece { width: number; space: number; height: number; breakAfter: boolean; picture?: true }
 
 /** The lines a paragraph's pieces fill in `width` points: the height of each. */
 function breakLines(pieces: Piece[], width: number, firstIndent: number, minimum: number): number[] {
@@ -150,7 +186,10 @@ function breakLines(pieces: Piece[], width: number, firstIndent: number, minimum
       height = minimum;
       empty = true;
     }
-    used += piece.width + piece.space;
+    // A word wider than a whole line is broken where each line ends.
+    let rest = piece.width;
+    for (; empty && !piece.picture && room > 0 && rest > room; rest -= room) lines.push(Math.max(height, piece.height));
+    used += rest + piece.space;
     height = Math.max(height, piece.height);
     empty = false;
     if (piece.breakAfter) {
@@ -231,8 +270,10 @@ function paragraph(content: unknown, styles: Styles, width: number, inTable: Tab
   const pPr = child(content, 'w:pPr');
   const styleId = attributesOf(child(pPr, 'w:pStyle'))['w:val'] as string | undefined;
   const styleChain = chain(styles, styleId ?? 'Normal');
-  // Word: document defaults, then the table style, then the paragraph style, then direct formatting.
-  const format: ParagraphFormat = Object.assign({}, styles.defaults.paragraph, ...(inTable.style ?? []).map((s) => s.paragraph), ...styleChain.map((s) => s.paragraph), paragraphFormat(pPr));
+  const numPr = child(pPr, 'w:numPr');
+  const listLevel = numPr && styles.lists.get(String(attributesOf(child(numPr, 'w:numId'))['w:val']))?.get(String(attributesOf(child(numPr, 'w:ilvl'))['w:val'] ?? 0));
+  // Word: document defaults, then the table style, then the paragraph style, then the list level, then direct formatting.
+  const format: ParagraphFormat = Object.assign({}, styles.defaults.paragraph, ...(inTable.style ?? []).map((s) => s.paragraph), ...styleChain.map((s) => s.paragraph), listLevel ?? {}, paragraphFormat(pPr));
   const base: RunFormat = Object.assign({}, styles.defaults.run, ...(inTable.style ?? []).map((s) => s.run), ...styleChain.map((s) => s.run));
   const pieces: Piece[] = [];
   const lineHeight = (run: RunFormat) => {
@@ -257,12 +298,13 @@ function paragraph(content: unknown, styles: Styles, width: number, inTable: Tab
       for (const part of childrenOf(inner)) {
         const [kind, value] = elementOf(part) ?? [];
         if (kind === 'w:t') addText(childrenOf(value).filter((v): v is string => typeof v === 'string').join(''), run, size, height);
+        else if (kind === 'w:softHyphen') open = false; // a break opportunity within the word (its hyphen is left out)
         else if (kind === 'w:tab') (pieces.push({ width: size * 2, space: 0, height, breakAfter: false }), (open = false));
         else if (kind === 'w:br') (pieces.push({ width: 0, space: 0, height, breakAfter: true }), (open = false));
         else if (kind === 'w:drawing') {
           const extent = attributesOf(child(child(value, 'wp:inline'), 'wp:extent'));
           const points = (number(extent['cy']) ?? 0) / 12700;
-          pieces.push({ width: (number(extent['cx']) ?? 0) / 12700, space: 0, height: format.lineRule === 'exact' ? twipsToPoints(format.line ?? 240) : points * ((format.line ?? 240) / 240), breakAfter: false });
+          pieces.push({ width: (number(extent['cx']) ?? 0) / 12700, space: 0, height: format.lineRule === 'exact' ? twipsToPoints(format.line ?? 240) : points * ((format.line ?? 240) / 240), breakAfter: false, picture: true });
           open = false;
         }
       }
@@ -293,7 +335,8 @@ function paragraph(content: unknown, styles: Styles, width: number, inTable: Tab
   if (pieces.length === 0) minimum = lineHeight(base);
   const left = twipsToPoints(format.left ?? 0);
   const right = twipsToPoints(format.right ?? 0);
-  const first = twipsToPoints((format.firstLine ?? 0) - (format.hanging ?? 0));
+  // A list item's number or bullet hangs in the indent and a tab takes its text to the indent: every line starts there.
+  const first = listLevel ? 0 : twipsToPoints((format.firstLine ?? 0) - (format.hanging ?? 0));
   const lines = breakLines(pieces, width - left - right, first, minimum);
   const sectPr = child(pPr, 'w:sectPr');
   return {
