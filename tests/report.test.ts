@@ -98,7 +98,7 @@ describe.each(['separate', 'parallel'] as const)('the bilingual report, %s layou
 
 describe('the report package', () => {
   // The page numbers in the contents are our estimate (pipeline/write/docx/estimate.ts): Word corrects them when it
-  // updates the fields, LibreOffice shows them as written. (Side by side, both languages' headings share a line.)
+  // updates the fields, LibreOffice shows them as written. One entry of 51 was a page out when this was written. (Side by side, both languages' headings share a line.)
   it.skipIf(!existsSync('/usr/bin/soffice'))('puts each heading, in LibreOffice with Roboto, on the page its contents entry says (±1, mostly exactly)', async () => {
     const xml = unzipText(reportPath(dirs.separate))['word/document.xml']!;
     const text = (part: string) => decodeXml([...part.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]!).join(''));
@@ -116,7 +116,7 @@ describe('the report package', () => {
       if (found + 1 !== page) off.push(title);
       at = found;
     }
-    expect(off.length, `a page out: ${off.join(', ')}`).toBeLessThanOrEqual(entries.length / 5);
+    expect(off.length, `a page out: ${off.join(', ')}`).toBeLessThanOrEqual(entries.length / 10);
   }, 180_000);
 
   it('counts the dated events of each town per stage, a row per town, so the table grows down with the towns', () => {
