@@ -5,10 +5,12 @@
  *
  * Where the body's words all fit, each column gets its body's, then its header's up to `short` (as far as these fit),
  * and the header's longer words share the rest by how much more they need: a header breaks (hyphenated) before a
- * value or a name does ("Historical prerequisites" over a column of counts). Otherwise each column first gets its minimum up to `short` (all of it for a
- * column of numbers: a broken word still reads, a broken amount does not), and the longer words' columns share the
- * rest by how much more they need. Where even that does not fit, the numbers keep theirs while the other columns can
- * still have `narrowest` each, sharing what is left by their minima; else all minima are scaled down together.
+ * value or a name does ("Historical prerequisites" over a column of counts).
+ *
+ * Otherwise each column first gets its longest word up to `short` (all of it for a column of numbers: a broken word
+ * still reads, a broken amount does not), and the longer words' columns share the rest by how much more they need.
+ * Where even that does not fit, the numbers keep theirs while the other columns can still have `narrowest` each,
+ * sharing what is left by their minima; else all minima are scaled down together.
  */
 export function crowdedColumns(body: number[], header: number[], numbers: boolean[], total: number, short: number, narrowest: number): number[] {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
