@@ -46,7 +46,7 @@ describe('town briefs', () => {
       expect(text).toContain(String(status.year));
       for (const citation of status.cite) {
         const reference = model.references.find((r) => r.id === (typeof citation === 'string' ? citation : citation.key))!;
-        expect(text).toContain(citationText(citation, reference, lang));
+        expect(text).toContain(flat(citationText(citation, reference, lang)));
       }
     }
     for (const former of town.formerNames) expect(text).toContain(former.name[lang]);

@@ -84,24 +84,25 @@ describe('templates', () => {
     expect(en).toContain('Hello Ridder \\*x\\*');
     expect(en).toContain('12,345.5');
     expect(en).toContain('a and b');
-    expect(en).toContain('([Absemetov and Zinoviev, 2016](#ref-en-absemetov-2016); [Ualtaeva, 2011, p. 12](#ref-en-ualtaeva-2011); [Amanbekova et al., n.d.](#ref-en-paper))');
-    expect(en).toContain('- :anchor{#ref-en-absemetov-2016}Absemetov; Zinoviev (2016).\n- :anchor{#ref-en-paper}Amanbekova, N. et al. (n.d.).\n- :anchor{#ref-en-ualtaeva-2011}Ualtaeva, A. S. (2011).');
+    expect(en).toContain('([Absemetov and Zinoviev, 2016](#ref-en-absemetov-2016); [Ualtaeva, 2011, p.\u00a012](#ref-en-ualtaeva-2011); [Amanbekova et\u00a0al., n.d.](#ref-en-paper))');
+    // No-break spaces: a line never ends on "et", "p." or "s." ("s. f." split across two pages of a brief).
+    expect(en).toContain('- :anchor{#ref-en-absemetov-2016}Absemetov; Zinoviev (2016).\n- :anchor{#ref-en-paper}Amanbekova, N. et\u00a0al. (n.d.).\n- :anchor{#ref-en-ualtaeva-2011}Ualtaeva, A. S. (2011).');
     const es = render('es');
     expect(es).toContain('Hola Ridder \\*x\\*');
     expect(es).toContain('12.345,5');
     expect(es).toContain('a y be');
     expect(es).toContain('[Absemetov y Zinoviev, 2016]');
-    expect(es).toContain('(s. f.)');
+    expect(es).toContain('(s.\u00a0f.)');
   });
 
   it('prints dated facts a year at a time, with every source of that year, whether sources agree or not', () => {
     const { template, helpers } = compile('{{#each (byYear status)}}{{years year}} {{cite cite}}{{#unless @last}}; {{/unless}}{{/each}}');
     helpers.begin('en');
     const agree = [{ year: 1941, cite: ['paper'] }, { year: 1941, cite: ['ualtaeva-2011', 'paper'] }];
-    expect(template!.render({ status: agree })).toBe('1941 ([Amanbekova et al., n.d.](#ref-en-paper); [Ualtaeva, 2011](#ref-en-ualtaeva-2011))');
+    expect(template!.render({ status: agree })).toBe('1941 ([Amanbekova et\u00a0al., n.d.](#ref-en-paper); [Ualtaeva, 2011](#ref-en-ualtaeva-2011))');
     const differ = [{ year: 1934, cite: ['paper'] }, { year: 1932, cite: ['ualtaeva-2011'] }, { year: 1934, cite: ['absemetov-2016'] }];
     expect(template!.render({ status: differ })).toBe(
-      '1934 ([Amanbekova et al., n.d.](#ref-en-paper); [Absemetov and Zinoviev, 2016](#ref-en-absemetov-2016)); 1932 ([Ualtaeva, 2011](#ref-en-ualtaeva-2011))',
+      '1934 ([Amanbekova et\u00a0al., n.d.](#ref-en-paper); [Absemetov and Zinoviev, 2016](#ref-en-absemetov-2016)); 1932 ([Ualtaeva, 2011](#ref-en-ualtaeva-2011))',
     );
   });
 

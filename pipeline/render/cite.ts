@@ -1,9 +1,10 @@
 import type { Lang } from '../write/options.js';
 import type { Citation, Reference } from '../sources/schema.js';
 
+// No-break spaces inside the abbreviations and before a page number: a line (or a page) never ends on "s." or "p.".
 const words = {
-  en: { and: 'and', etAl: 'et al.', noDate: 'n.d.', page: 'p.' },
-  es: { and: 'y', etAl: 'et al.', noDate: 's. f.', page: 'p.' },
+  en: { and: 'and', etAl: 'et\u00a0al.', noDate: 'n.d.', page: 'p.\u00a0' },
+  es: { and: 'y', etAl: 'et\u00a0al.', noDate: 's.\u00a0f.', page: 'p.\u00a0' },
 } as const;
 
 export const citationKey = (citation: Citation) => (typeof citation === 'string' ? citation : citation.key);
@@ -23,7 +24,7 @@ export function yearLabel(reference: Reference, lang: Lang): string {
 
 /** Author-date text of one citation, as the paper cites: "Ualtaeva, 2011" (with ", p. 12" where pages are known). */
 export function citationText(citation: Citation, reference: Reference, lang: Lang): string {
-  const pages = typeof citation === 'string' ? '' : `, ${words[lang].page} ${citation.pages}`;
+  const pages = typeof citation === 'string' ? '' : `, ${words[lang].page}${citation.pages}`;
   return `${authorLabel(reference, lang)}, ${yearLabel(reference, lang)}${pages}`;
 }
 

@@ -1,4 +1,4 @@
-import { neutraliseFormula } from './neutralise.js';
+import { machineText } from './neutralise.js';
 
 /** A table for CSV: a header row and rows of numbers (written as they are) and text. */
 export interface CsvTable {
@@ -11,7 +11,7 @@ const bom = '\uFEFF';
 
 /**
  * RFC 4180: CRLF after every record, a field quoted when it holds a comma, a quote, CR or LF, and quotes doubled.
- * Numbers are machine numbers (`1234.5`, never a locale's `1.234,5`), so any program reads them the same way;
+ * Text is plain (no no-break spaces). Numbers are machine numbers (`1234.5`, never a locale's `1.234,5`), so any program reads them the same way;
  * text that a spreadsheet would run as a formula is neutralised.
  */
 export function writeCsv(table: CsvTable): Uint8Array {
@@ -22,6 +22,6 @@ export function writeCsv(table: CsvTable): Uint8Array {
 function field(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  const text = neutraliseFormula(value);
+  const text = machineText(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

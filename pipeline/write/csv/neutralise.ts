@@ -8,6 +8,14 @@
  */
 const formulaStart = /^[=+\-@\t\r]/;
 
-export function neutraliseFormula(text: string): string {
+function neutraliseFormula(text: string): string {
   return formulaStart.test(text) ? `'${text}` : text;
+}
+
+/**
+ * Text as the machine formats (CSV, XLSX) hold it: plain spaces where print has no-break ones ("et al.", "s. f.",
+ * kept on one printed line), and formula-like text neutralised.
+ */
+export function machineText(text: string): string {
+  return neutraliseFormula(text.replaceAll('\u00a0', ' '));
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
-import { neutraliseFormula } from '../csv/neutralise.js';
+import { machineText } from '../csv/neutralise.js';
 import type { DocumentMeta } from '../options.js';
 import { normaliseZip } from '../zip.js';
 import { customPropertyParts } from './custom-properties.js';
@@ -46,7 +46,7 @@ export async function writeXlsx(sheets: XlsxSheet[], options: XlsxOptions): Prom
   return normaliseZip(bytes, { date: meta.date, replace });
 }
 
-const text = (value: string) => neutraliseFormula(value);
+const text = machineText;
 const alignment = (horizontal: XlsxSheet['columns'][number]['align']): Partial<ExcelJS.Alignment> => ({ vertical: 'top', horizontal, wrapText: true });
 
 function addReadme(workbook: ExcelJS.Workbook, readme: XlsxOptions['readme']): void {
