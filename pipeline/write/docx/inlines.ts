@@ -18,11 +18,12 @@ export function textRun(text: string, ctx: Context): TextRun {
 
 /** Whether `word`, as table text, may be wider than `width` points in Roboto or the wider font that may replace it. */
 function mayNotFit(word: string, width: number, ctx: Context): boolean {
+  const widening = ctx.bold ? fallbackWidening.bold : fallbackWidening.regular;
   // No character of Roboto's Latin and Cyrillic is wider than 1.2 em (Ѹ is 1.18): a short word fits.
-  if (word.length * 1.2 * tableFontSize * fallbackWidening <= width) return false;
+  if (word.length * 1.2 * tableFontSize * widening <= width) return false;
   const face = ctx.bold ? (ctx.italics ? 'bolditalics' : 'bold') : ctx.italics ? 'italics' : 'normal';
   const ems = [...word].reduce((sum, character) => sum + robotoAdvance(character.codePointAt(0)!, face), 0);
-  return ems * tableFontSize * fallbackWidening > width;
+  return ems * tableFontSize * widening > width;
 }
 
 /**
