@@ -560,6 +560,13 @@ describe('DOCX writer', () => {
     const columns = [...bodyTables(many)[0]!.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
     expect(columns[11]).toBe(11 * tableCharacter + tableCellMargins);
     expect(columns.slice(0, 11).every((width) => width >= 3 * tableCharacter + tableCellMargins)).toBe(true);
+
+    // A column of numbers keeps its amounts whole, not its header's long words: those may be hyphenated.
+    const headed = `| A | B | C | D | E | Measurements |\n|---|---|---|---|---|---:|\n| ${long} | 2025 |\n`;
+    const year = strFromU8(unzipSync(await writeDocx(markdownToTree(new VFile({ path: 'year.md', value: headed }), { figure: 'Figure', table: 'Table' }), options))['word/document.xml']!);
+    const yearColumns = [...bodyTables(year)[0]!.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    expect(yearColumns[5]).toBeGreaterThanOrEqual(6 * tableCharacter + tableCellMargins);
+    expect(yearColumns[5]).toBeLessThan(12 * tableCharacter + tableCellMargins);
   });
 
   it('keeps the words of a crowded table body whole before those of its header (names whole, long headers hyphenated)', async () => {

@@ -7,10 +7,10 @@
  * and the header's longer words share the rest by how much more they need: a header breaks (hyphenated) before a
  * value or a name does ("Historical prerequisites" over a column of counts).
  *
- * Otherwise each column first gets its longest word up to `short` (all of it for a column of numbers: a broken word
- * still reads, a broken amount does not), and the longer words' columns share the rest by how much more they need.
- * Where even that does not fit, the numbers keep theirs while the other columns can still have `narrowest` each,
- * sharing what is left by their minima; else all minima are scaled down together.
+ * Otherwise each column first gets its longest word up to `short` (a column of numbers all of its amounts: a broken
+ * word still reads, a broken amount does not; its header may be hyphenated), and the longer words' columns share the
+ * rest by how much more they need. Where even that does not fit, the amounts stay whole while the other columns can
+ * still have `narrowest` each, sharing what is left by their minima; else all minima are scaled down together.
  */
 export function crowdedColumns(body: number[], header: number[], numbers: boolean[], total: number, short: number, narrowest: number): number[] {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -25,14 +25,16 @@ export function crowdedColumns(body: number[], header: number[], numbers: boolea
     return floors.map((width, i) => width + (sum(longMore) > 0 ? (room * longMore[i]!) / sum(longMore) : room / floors.length));
   }
   const minima = body.map((width, i) => Math.max(width, header[i]!));
-  const floors = minima.map((minimum, i) => (numbers[i] ? minimum : Math.min(minimum, short)));
+  // A column of numbers keeps its amounts whole and its header's words up to `short`; the others their words up to `short`.
+  const floors = minima.map((minimum, i) => (numbers[i] ? Math.max(body[i]!, Math.min(header[i]!, short)) : Math.min(minimum, short)));
   const room = total - sum(floors);
   const more = sum(minima) - sum(floors);
   if (room > 0 && more > 0) return minima.map((minimum, i) => floors[i]! + (room * (minimum - floors[i]!)) / more);
+  const amounts = body.map((width, i) => (numbers[i] ? width : 0));
   const others = minima.filter((_, i) => !numbers[i]);
-  const left = total - (sum(minima) - sum(others));
+  const left = total - sum(amounts);
   if (others.length > 0 && left >= others.length * narrowest) {
-    return minima.map((minimum, i) => (numbers[i] ? minimum : (left * minimum) / sum(others)));
+    return minima.map((minimum, i) => (numbers[i] ? amounts[i]! : (left * minimum) / sum(others)));
   }
   return minima.map((minimum) => (total * minimum) / sum(minima));
 }
