@@ -38,11 +38,17 @@ describe('check renders every document', () => {
       ['index.md.hbs', '{{text changes.summary}}', '{{text changes.sumary}}'],
     ]);
     const missing = '{{text}} got no value: a missing optional field, or a field name that does not exist?';
+    // Where each misspelt field is in its template (line:column of its helper call), found in the template's text.
+    const at = (template: string, text: string) => {
+      const lines = readFileSync(join(templates, template), 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.includes(text));
+      return `${templates}/${template}:${line + 1}:${lines[line]!.indexOf(text) + 1}`;
+    };
     expect(errors).toEqual([
-      `${templates}/brief.md.hbs:14:50 error: ${missing}`,
-      `${templates}/report.md.hbs:61:5 error: ${missing}`,
-      `${templates}/annex.md.hbs:29:27 error: ${missing}`,
-      `${templates}/index.md.hbs:34:1 error: ${missing}`,
+      `${at('brief.md.hbs', '{{text nmae}}')} error: ${missing}`,
+      `${at('report.md.hbs', '{{text stage.titel}}')} error: ${missing}`,
+      `${at('annex.md.hbs', '{{text nota}}')} error: ${missing}`,
+      `${at('index.md.hbs', '{{text changes.sumary}}')} error: ${missing}`,
     ]);
   });
 });
