@@ -62,6 +62,7 @@ const references: Reference[] = [
   { id: 'ualtaeva-2011', type: 'document', author: [{ family: 'Ualtaeva', given: 'A. S.' }], issued: { year: 2011 } },
   { id: 'absemetov-2016', type: 'document', author: [{ family: 'Absemetov' }, { family: 'Zinoviev' }], issued: { year: 2016 } },
   { id: 'paper', type: 'article-journal', author: [{ family: 'Amanbekova', given: 'N.' }], note: 'et al.' },
+  { id: 'ualtaeva-2014', type: 'document', author: [{ family: 'Ualtaeva' }], issued: { year: 2014 } },
 ];
 
 function compile(source: string, path = 'templates/x.md.hbs') {
@@ -86,13 +87,20 @@ describe('templates', () => {
     expect(en).toContain('a and b');
     expect(en).toContain('([Absemetov and Zinoviev, 2016](#ref-en-absemetov-2016); [Ualtaeva, 2011, p.\u00a012](#ref-en-ualtaeva-2011); [Amanbekova et\u00a0al., n.d.](#ref-en-paper))');
     // No-break spaces: a line never ends on "et", "p." or "s." ("s. f." split across two pages of a brief).
-    expect(en).toContain('- :anchor{#ref-en-absemetov-2016}Absemetov; Zinoviev (2016).\n- :anchor{#ref-en-paper}Amanbekova, N. et\u00a0al. (n.d.).\n- :anchor{#ref-en-ualtaeva-2011}Ualtaeva, A. S. (2011).');
+    expect(en).toContain('- :anchor{#ref-en-absemetov-2016}Absemetov and Zinoviev (2016).\n- :anchor{#ref-en-paper}Amanbekova, N. et\u00a0al. (n.d.).\n- :anchor{#ref-en-ualtaeva-2011}Ualtaeva, A. S. (2011).');
     const es = render('es');
     expect(es).toContain('Hola Ridder \\*x\\*');
     expect(es).toContain('12.345,5');
     expect(es).toContain('a y be');
     expect(es).toContain('[Absemetov y Zinoviev, 2016]');
     expect(es).toContain('(s.\u00a0f.)');
+  });
+
+  it('lists the references by family name, then year, whether or not initials are known', () => {
+    const { template, helpers } = compile('{{cite cites}}\n\n{{#each (references)}}- {{reference this}}\n{{/each}}');
+    helpers.begin('en');
+    const list = template!.render({ cites: ['ualtaeva-2014', 'ualtaeva-2011', 'absemetov-2016'] }).split('\n\n')[1];
+    expect(list).toBe('- :anchor{#ref-en-absemetov-2016}Absemetov and Zinoviev (2016).\n- :anchor{#ref-en-ualtaeva-2011}Ualtaeva, A. S. (2011).\n- :anchor{#ref-en-ualtaeva-2014}Ualtaeva (2014).\n');
   });
 
   it('prints dated facts a year at a time, with every source of that year, whether sources agree or not', () => {

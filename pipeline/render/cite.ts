@@ -30,10 +30,13 @@ export function citationText(citation: Citation, reference: Reference, lang: Lan
 
 /** A reference-list entry in plain parts; the caller escapes and emphasises. */
 export function referenceParts(reference: Reference, lang: Lang): { authors: string; year: string; title?: string; container?: string; publisher?: string; url?: string } {
-  const people = reference.author.map((a) => (a.given ? `${a.family}, ${a.given}` : a.family));
+  // "Family, Given; Family, Given" where initials are known; family names alone read as in the text ("A and B").
+  const people = reference.author.some((a) => a.given)
+    ? reference.author.map((a) => (a.given ? `${a.family}, ${a.given}` : a.family)).join('; ')
+    : reference.author.map((a) => a.family).join(', ').replace(/, ([^,]*)$/, ` ${words[lang].and} $1`);
   const etAl = reference.note?.includes('et al.') ? ` ${words[lang].etAl}` : '';
   return {
-    authors: people.length > 0 ? `${people.join('; ')}${etAl}` : (reference['title-short'] ?? reference.title ?? reference.id),
+    authors: people ? `${people}${etAl}` : (reference['title-short'] ?? reference.title ?? reference.id),
     year: yearLabel(reference, lang),
     ...(reference.title && reference.author.length > 0 ? { title: reference.title } : {}),
     ...(reference['container-title'] ? { container: reference['container-title'] } : {}),

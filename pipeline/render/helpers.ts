@@ -113,8 +113,12 @@ export function createHelpers(references: Reference[], labels: Labels, origins: 
       return emit(hash.bare ? parts : `(${parts})`, loc);
     },
     /** The works cited so far in this render, sorted as a reference list is: place it after the text that cites. */
-    references: () =>
-      [...state.cited.values()].sort((a, b) => referenceParts(a, state.lang).authors.localeCompare(referenceParts(b, state.lang).authors, locales[state.lang]) || a.id.localeCompare(b.id)),
+    references: () => {
+      // By the authors' family names (or the title), then the year: "Ualtaeva (2011)" before "Ualtaeva (2014)".
+      const key = (r: Reference) => (r.author.length > 0 ? r.author.map((a) => a.family).join(' ') : referenceParts(r, state.lang).authors);
+      const year = (r: Reference) => r.issued?.year ?? Number.MAX_SAFE_INTEGER;
+      return [...state.cited.values()].sort((a, b) => key(a).localeCompare(key(b), locales[state.lang]) || year(a) - year(b) || a.id.localeCompare(b.id));
+    },
     /** One reference-list entry with its anchor: "Ualtaeva, A. S. (2011). *Title*. Journal. Publisher. URL" */
     reference: (reference: Reference, ...rest: unknown[]) => {
       const { loc } = options(rest);
