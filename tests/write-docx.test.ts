@@ -12,6 +12,7 @@ import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
 import { markdownToTree } from '../pipeline/markdown/index.js';
 import type { WriteOptions } from '../pipeline/write/options.js';
+import { obfuscate } from '../pipeline/write/docx/embedded-fonts.js';
 import { readFontMetrics } from '../pipeline/write/docx/font-metrics.js';
 import { tableCellMargins, tableCharacter } from '../pipeline/write/docx/geometry.js';
 import { writeDocx } from '../pipeline/write/docx/index.js';
@@ -677,6 +678,30 @@ describe('DOCX writer', () => {
         at = found;
       }
     }
+  }, 120_000);
+
+  it('embeds Roboto\'s four faces, obfuscated with keys made from their bytes (the same fonts, the same package)', async () => {
+    const { parts } = await writeSample();
+    const table = parts['word/fontTable.xml']!;
+    const embeds = [...table.matchAll(/<w:(embed\w+) r:id="([^"]+)" w:fontKey="(\{[0-9A-F-]{36}\})"\/>/g)];
+    expect(embeds.map((m) => m[1])).toEqual(['embedRegular', 'embedBold', 'embedItalic', 'embedBoldItalic']);
+    expect(parts['word/settings.xml']).toContain('<w:embedTrueTypeFonts/>');
+    const { bytes } = await writeSample();
+    const files = unzipSync(bytes);
+    for (const [[, , id, key], face] of embeds.map((m, i) => [m, [robotoFiles.normal, robotoFiles.bold, robotoFiles.italics, robotoFiles.bolditalics][i]!] as const)) {
+      const target = new RegExp(`Id="${id}"[^>]*Target="([^"]+)"`).exec(parts['word/_rels/fontTable.xml.rels']!)![1]!;
+      // Obfuscated again with its key, the part is the font file itself (ECMA-376 Part 1, 17.8.1).
+      expect(Buffer.from(obfuscate(files[`word/${target}`]!, key!)).equals(readFileSync(face))).toBe(true);
+    }
+  });
+
+  it.skipIf(!existsSync('/usr/bin/soffice'))('is set in Roboto by LibreOffice where no Roboto is installed', async () => {
+    const { bytes } = await writeSample();
+    // Only DejaVu, which LibreOffice would set instead: Roboto can only come from the document.
+    const fonts = await convertWithLibreOffice(bytes, 'embedded', { fonts: '/usr/share/fonts/truetype/dejavu', onlyThose: true, report: 'fonts' });
+    expect(fonts).toMatch(/\+Roboto-Regular\s/);
+    expect(fonts).toMatch(/\+Roboto-Medium\s/);
+    expect(fonts).not.toMatch(/DejaVuSans/);
   }, 120_000);
 
   it.skipIf(!existsSync('/usr/bin/soffice'))('opens in LibreOffice, which prints the headings', async () => {

@@ -38,25 +38,29 @@ const runCommand = (command: string, args: string[], env: NodeJS.ProcessEnv = pr
 
 /**
  * The text LibreOffice prints of a document, its pages apart by form feeds. With `fonts`, a folder of fonts, it has
- * those fonts too (a fontconfig of its own), such as Roboto, which it would otherwise replace by a wider font.
+ * those fonts too (a fontconfig of its own), such as Roboto, which it would otherwise replace by a wider font; with
+ * `onlyThose` as well, those fonts and no others of the system's. `report: 'fonts'` gives what pdffonts says of the
+ * PDF instead of its text.
  */
-export async function convertWithLibreOffice(bytes: Uint8Array, name: string, { fonts }: { fonts?: string } = {}): Promise<string> {
+export async function convertWithLibreOffice(bytes: Uint8Array, name: string, { fonts, onlyThose = false, report = 'text' }: { fonts?: string; onlyThose?: boolean; report?: 'text' | 'fonts' } = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'ek-docx-'));
   try {
     writeFileSync(join(dir, `${name}.docx`), bytes);
     const profile = `file://${join(dir, 'lo-profile')}`; // a private profile, so parallel runs don't clash
-    const env = fonts ? { ...process.env, FONTCONFIG_FILE: fontConfig(dir, fonts) } : process.env;
+    const env = fonts ? { ...process.env, FONTCONFIG_FILE: fontConfig(dir, fonts, onlyThose) } : process.env;
     await runCommand('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${name}.docx`)], env);
-    const { stdout } = await runCommand('pdftotext', ['-layout', join(dir, `${name}.pdf`), '-']);
+    const pdf = join(dir, `${name}.pdf`);
+    const { stdout } = await (report === 'fonts' ? runCommand('pdffonts', [pdf]) : runCommand('pdftotext', ['-layout', pdf, '-']));
     return stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** A fontconfig file in `dir` with the system's fonts and those in `fonts`. */
-function fontConfig(dir: string, fonts: string): string {
+/** A fontconfig file in `dir` with the fonts in `fonts`, and the system's unless `onlyThose`. */
+function fontConfig(dir: string, fonts: string, onlyThose: boolean): string {
   const file = join(dir, 'fonts.conf');
-  writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${fonts}</dir><cachedir>${join(dir, 'fontconfig')}</cachedir></fontconfig>\n`);
+  const system = onlyThose ? '' : '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>';
+  writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>${system}<dir>${fonts}</dir><cachedir>${join(dir, 'fontconfig')}</cachedir></fontconfig>\n`);
   return file;
 }

@@ -13,6 +13,7 @@ import { languageEveryRun, languageParts } from './languages.js';
 import { type Orientation, textHeight, textWidth } from './geometry.js';
 import { type RunningTexts, section } from './page.js';
 import { estimatePageNumbers } from './estimate.js';
+import { embeddedRoboto } from './embedded-fonts.js';
 import { documentStyles, fontTableXml, numbering, tableStylesXml } from './styles.js';
 
 /**
@@ -71,9 +72,13 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
     sections: sections.length > 0 ? sections : [section([], 'portrait', texts)],
   });
   const deterministic = deterministicParts(meta.date);
-  return zipPackage(await doc.pictures.swapIn(packageParts(document)), {
+  const parts = packageParts(document);
+  const fonts = embeddedRoboto();
+  // Word keeps the faces embedded when it saves the document again.
+  const settings = String(parts.get('word/settings.xml')).replace('<w:displayBackgroundShape/>', '$&<w:embedTrueTypeFonts/>');
+  return zipPackage(await doc.pictures.swapIn(parts), {
     date: meta.date,
-    replace: { 'word/fontTable.xml': fontTableXml },
+    replace: { 'word/fontTable.xml': fontTableXml(fonts.elements), 'word/settings.xml': settings, ...fonts.parts },
     transform: (path, text) => {
       const languaged = languageParts.test(path) ? languageEveryRun(text, lang, path === 'word/document.xml' ? doc.tocLanguages : []) : text;
       return deterministic(path, languaged);

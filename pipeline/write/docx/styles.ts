@@ -193,11 +193,11 @@ export function listContinuationIndent(level: number) {
 
 /**
  * The font table docx writes is empty; this one tells Word what Roboto is (a swiss, variable-pitch sans), so a
- * machine without it substitutes a sans-serif rather than Times New Roman.
+ * reader who turns the embedded faces off (`embedded`: embedded-fonts.ts) gets a sans-serif rather than Times New Roman.
  */
-export const fontTableXml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
-  <w:font w:name="${bodyFont}"><w:altName w:val="Arial"/><w:panose1 w:val="02000000000000000000"/><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>
+export const fontTableXml = (embedded: string) => `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+  <w:font w:name="${bodyFont}"><w:altName w:val="Arial"/><w:panose1 w:val="02000000000000000000"/><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/>${embedded}</w:font>
   <w:font w:name="${codeFont}"><w:panose1 w:val="02070309020205020404"/><w:charset w:val="00"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
 </w:fonts>
 `;
