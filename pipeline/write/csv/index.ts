@@ -11,8 +11,8 @@ const bom = '\uFEFF';
 
 /**
  * RFC 4180: CRLF after every record, a field quoted when it holds a comma, a quote, CR or LF, and quotes doubled.
- * Text is plain (no no-break spaces). Numbers are machine numbers (`1234.5`, never a locale's `1.234,5`), so any program reads them the same way;
- * text that a spreadsheet would run as a formula is neutralised.
+ * Numbers are machine numbers (`1234.5`, never a locale's `1.234,5`), so any program reads them the same way; text
+ * has plain spaces only, and text that a spreadsheet would run as a formula is neutralised.
  */
 export function writeCsv(table: CsvTable): Uint8Array {
   const records = [table.header, ...table.rows].map((row) => row.map(field).join(','));

@@ -74,11 +74,16 @@ export async function writeDocx(tree: Root, options: WriteOptions): Promise<Uint
   const deterministic = deterministicParts(meta.date);
   const parts = packageParts(document);
   const fonts = embeddedRoboto();
-  // Word keeps the faces embedded when it saves the document again.
-  const settings = String(parts.get('word/settings.xml')).replace('<w:displayBackgroundShape/>', '$&<w:embedTrueTypeFonts/>');
+  const settings = parts.get('word/settings.xml');
+  if (typeof settings !== 'string') throw new Error('docx no longer gives word/settings.xml as text: pipeline/write/docx/index.ts must decode it');
   return zipPackage(await doc.pictures.swapIn(parts), {
     date: meta.date,
-    replace: { 'word/fontTable.xml': fontTableXml(fonts.elements), 'word/settings.xml': settings, ...fonts.parts },
+    replace: {
+      'word/fontTable.xml': fontTableXml(fonts.elements),
+      // Word keeps the faces embedded when it saves the document again.
+      'word/settings.xml': settings.replace('<w:displayBackgroundShape/>', '$&<w:embedTrueTypeFonts/>'),
+      ...fonts.parts,
+    },
     transform: (path, text) => {
       const languaged = languageParts.test(path) ? languageEveryRun(text, lang, path === 'word/document.xml' ? doc.tocLanguages : []) : text;
       return deterministic(path, languaged);
