@@ -64,7 +64,7 @@ describe('town briefs', () => {
     const town = model.towns.find((t) => t.slug === slug)!;
     expect(info.Title).toContain(town.name[lang]);
     expect(info.Subject).toContain(town.name[lang]);
-    expect(info.Keywords).toContain(`data ${model.dataset.version}`);
+    expect(info.Keywords).toContain(`${lang === 'es' ? 'datos' : 'data'} ${model.dataset.version}`);
     expect(info.Author).toBeTruthy();
     const fonts = pdfFonts(path);
     expect(fonts.length).toBeGreaterThan(0);

@@ -59,7 +59,7 @@ export function documentMeta(project: Project, lang: Lang, kind: 'brief' | 'repo
   return {
     title: label(project, lang, `${kind}.title`, values),
     subject: label(project, lang, `${kind}.subject`, values),
-    keywords: [...Object.values(values), ...label(project, lang, `${kind}.keywords`).split(/,\s*/), `data ${version}`],
+    keywords: [...Object.values(values), ...label(project, lang, `${kind}.keywords`).split(/,\s*/), label(project, lang, 'document.dataVersion', { version })],
     author: label(project, lang, 'document.author'),
     lang,
     date: project.date,

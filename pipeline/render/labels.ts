@@ -13,7 +13,8 @@ export type Labels = Record<Lang, Map<string, string>>;
 export const codeLabels = [
   ...(['brief', 'report', 'annex'] as const).flatMap((kind) => [`${kind}.title`, `${kind}.subject`, `${kind}.keywords`] as const),
   'brief.kind', 'annex.kind', 'report.statusConflict', 'timeline.years',
-  'document.author', 'document.pageOf', 'document.footer', 'document.contents', 'document.figure', 'document.table',
+  'document.author', 'document.pageOf', 'document.footer', 'document.dataVersion', 'document.contents', 'document.figure',
+  'document.table',
   'annex.title', 'annex.part', 'annex.illustrative', 'annex.illustrativeTitle', 'annex.illustrativeNote', 'annex.moneyHeader',
   'annex.readme.dataVersion', 'annex.readme.built', 'annex.readme.format', 'annex.readme.formatText', 'annex.readme.table',
   'annex.readme.sources', 'annex.readme.references',
