@@ -53,7 +53,8 @@ function nearest<T extends { slug: string; coordinates: { lat: number; lon: numb
   return towns.filter((t) => shown.has(t.slug));
 }
 
-const inRange = (from: number, to: number) => to >= briefRange[0] && from <= briefRange[1];
+/** Whether a span of years meets 1925–1953, the period the briefs and the report's town sections show. */
+export const inRange = (from: number, to: number) => to >= briefRange[0] && from <= briefRange[1];
 
 /**
  * The brief's template context: the town, its events grouped by the stages of 1925–1953 (empty stages left out;

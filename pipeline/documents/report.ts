@@ -2,7 +2,7 @@ import { VFile } from 'vfile';
 import { drawLocatorMap } from '../figures/locator-map.js';
 import { drawStatusChart } from '../figures/status-chart.js';
 import type { Lang, WriteOptions } from '../write/options.js';
-import { briefContext, countryNames, townTimeline } from './brief.js';
+import { briefContext, countryNames, inRange, townTimeline } from './brief.js';
 import { documentMeta, label, longDate, type Project, renderMarkdown, writerLabels } from './context.js';
 
 export { type ReportLayout, reportLayouts } from '../build/choices.js';
@@ -11,12 +11,15 @@ export { type ReportLayout, reportLayouts } from '../build/choices.js';
 export function reportContext(project: Project, lang: Lang) {
   const { model } = project;
   const paper = model.references.find((r) => r.id === 'amanbekova-nd');
+  // The stages the town sections show (1925–1953): a count of events the report never lists could not be checked.
+  const shownStages = model.stages.filter((stage) => inRange(stage.from, stage.to));
   return {
     region: model.region,
     stages: model.stages,
     towns: model.towns.map((town) => ({ town, stages: briefContext(project, town).stages })),
     // A row per town, a column per stage: the table grows down, not across, with the number of towns.
-    matrix: model.towns.map((town) => ({ town, counts: model.stages.map((stage) => town.events.filter((e) => e.stage === stage.id).length) })),
+    matrixStages: shownStages,
+    matrix: model.towns.map((town) => ({ town, counts: shownStages.map((stage) => town.events.filter((e) => e.stage === stage.id).length) })),
     version: model.dataset.version,
     date: longDate(project.date, lang),
     paper: paper?.title ?? 'Amanbekova et al.',
