@@ -11,7 +11,7 @@ import { type Output, writerInputs } from '../build/outputs.js';
 import { SkippedOutput } from '../build/produce.js';
 import { type Rendered, renderedPart, sharedPart } from '../build/shared-parts.js';
 import { DiagnosticsError } from '../diagnostics.js';
-import { citationKey, referenceParts } from '../render/cite.js';
+import { citationKey, referenceOrder, referenceParts } from '../render/cite.js';
 import { type CodeLabel, languages } from '../render/labels.js';
 import type { SourceLocators } from '../sources/load.js';
 import { writeCsv } from '../write/csv/index.js';
@@ -149,10 +149,9 @@ function xlsxOptions(project: Project, tables: AnnexTable[], localised: Localise
     if (table.illustrativeNote) lines.push(['', `${t('annex.illustrative')}: ${table.illustrativeNote}`]);
   }
   const cited = new Set(tables.flatMap((table) => table.citations.map(citationKey)));
-  const references = project.model.references.filter((r) => cited.has(r.id)).map((r) => referenceText(referenceParts(r, lang)));
-  references.sort((a, b) => a.localeCompare(b, lang));
+  const references = project.model.references.filter((r) => cited.has(r.id)).sort(referenceOrder(lang)).map((r) => referenceText(referenceParts(r, lang)));
   references.forEach((text, i) => lines.push([i === 0 ? t('annex.readme.references') : '', text]));
-  return { meta: annexMeta(project, lang, provenance), readme: { name: 'README', title: t('annex.title'), lines } };
+  return { meta: annexMeta(project, lang, provenance), readme: { name: t('annex.readme.sheet'), title: t('annex.title'), lines } };
 }
 
 function referenceText(parts: ReturnType<typeof referenceParts>): string {

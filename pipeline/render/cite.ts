@@ -44,3 +44,12 @@ export function referenceParts(reference: Reference, lang: Lang): { authors: str
     ...(reference.URL ? { url: reference.URL } : {}),
   };
 }
+
+const locales: Record<Lang, string> = { en: 'en-GB', es: 'es-ES' };
+
+/** The order of a reference list: by the authors' family names (or the title), then the year ("Ualtaeva (2011)" first). */
+export function referenceOrder(lang: Lang): (a: Reference, b: Reference) => number {
+  const key = (r: Reference) => (r.author.length > 0 ? r.author.map((a) => a.family).join(' ') : referenceParts(r, lang).authors);
+  const year = (r: Reference) => r.issued?.year ?? Number.MAX_SAFE_INTEGER;
+  return (a, b) => key(a).localeCompare(key(b), locales[lang]) || year(a) - year(b) || a.id.localeCompare(b.id);
+}

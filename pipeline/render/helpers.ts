@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import type { Origin } from '../sources/load.js';
 import type { Citation, Reference } from '../sources/schema.js';
 import type { Lang } from '../write/options.js';
-import { citationKey, citationText, referenceParts } from './cite.js';
+import { citationKey, citationText, referenceOrder, referenceParts } from './cite.js';
 import { escapeCell, escapeLabel, escapeLink, escapeText } from './escape.js';
 import type { Labels } from './labels.js';
 
@@ -113,12 +113,7 @@ export function createHelpers(references: Reference[], labels: Labels, origins: 
       return emit(hash.bare ? parts : `(${parts})`, loc);
     },
     /** The works cited so far in this render, sorted as a reference list is: place it after the text that cites. */
-    references: () => {
-      // By the authors' family names (or the title), then the year: "Ualtaeva (2011)" before "Ualtaeva (2014)".
-      const key = (r: Reference) => (r.author.length > 0 ? r.author.map((a) => a.family).join(' ') : referenceParts(r, state.lang).authors);
-      const year = (r: Reference) => r.issued?.year ?? Number.MAX_SAFE_INTEGER;
-      return [...state.cited.values()].sort((a, b) => key(a).localeCompare(key(b), locales[state.lang]) || year(a) - year(b) || a.id.localeCompare(b.id));
-    },
+    references: () => [...state.cited.values()].sort(referenceOrder(state.lang)),
     /** One reference-list entry with its anchor: "Ualtaeva, A. S. (2011). *Title*. Journal. Publisher. URL" */
     reference: (reference: Reference, ...rest: unknown[]) => {
       const { loc } = options(rest);

@@ -16,7 +16,7 @@ export const codeLabels = [
   'document.author', 'document.pageOf', 'document.footer', 'document.dataVersion', 'document.contents', 'document.figure',
   'document.table',
   'annex.title', 'annex.part', 'annex.illustrative', 'annex.illustrativeTitle', 'annex.illustrativeNote', 'annex.moneyHeader',
-  'annex.readme.dataVersion', 'annex.readme.built', 'annex.readme.format', 'annex.readme.formatText', 'annex.readme.table',
+  'annex.readme.sheet', 'annex.readme.dataVersion', 'annex.readme.built', 'annex.readme.format', 'annex.readme.formatText', 'annex.readme.table',
   'annex.readme.sources', 'annex.readme.references',
   'preview.title', 'preview.docx', 'preview.html', 'preview.english', 'preview.spanish',
   'countries.kazakhstan', 'countries.russia', 'countries.china', 'countries.mongolia',
