@@ -12,3 +12,12 @@ export const robotoFiles = {
   italics: join(robotoDir, 'Roboto-Italic.ttf'),
   bolditalics: join(robotoDir, 'Roboto-MediumItalic.ttf'),
 } as const;
+
+export type RobotoFace = keyof typeof robotoFiles;
+
+/** The face of bold and italic text (our bold is Roboto Medium, in the PDF as in the DOCX). */
+export const robotoFaceOf = (bold?: boolean, italic?: boolean): RobotoFace =>
+  bold ? (italic ? 'bolditalics' : 'bold') : italic ? 'italics' : 'normal';
+
+/** No character of Roboto's Latin and Cyrillic is wider than this many ems (Ѹ is 1.18): a short word surely fits. */
+export const widestCharacter = 1.2;

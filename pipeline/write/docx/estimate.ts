@@ -1,5 +1,6 @@
 import type { EstimatedPageNumbers, IContext, IXmlableObject, PageNumberEstimator } from 'docx';
-import { robotoAdvance, type RobotoFace, robotoMetrics } from './font-metrics.js';
+import { robotoFaceOf } from '../fonts.js';
+import { robotoAdvance, robotoMetrics } from './font-metrics.js';
 
 /**
  * Where each bookmark's page is, by laying the body out as Word does in the main: lines broken at spaces with
@@ -152,8 +153,7 @@ function chain(styles: Styles, id: string | undefined, seen = new Set<string>())
 
 // -------------------------------------------------------------------------------------------------- measuring
 
-/** Roboto's face for a run (our bold is Roboto Medium, as in the PDF). */
-const faceOf = (run: RunFormat): RobotoFace => (run.bold ? (run.italic ? 'bolditalics' : 'bold') : run.italic ? 'italics' : 'normal');
+const faceOf = (run: RunFormat) => robotoFaceOf(run.bold, run.italic);
 
 const isFixedPitch = (run: RunFormat) => run.font !== undefined && /courier/i.test(run.font);
 

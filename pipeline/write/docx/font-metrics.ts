@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { robotoFiles } from '../fonts.js';
+import { type RobotoFace, robotoFiles } from '../fonts.js';
 
 /**
  * What the DOCX page estimate needs of a TrueType font, read straight from its tables: units per em, the horizontal
@@ -74,7 +74,6 @@ function cmapLookup(bytes: Buffer, cmap: number): (codePoint: number) => number 
   };
 }
 
-export type RobotoFace = keyof typeof robotoFiles;
 const roboto = new Map<RobotoFace, { font: FontMetrics; widths: Map<number, number> }>();
 
 function robotoFace(face: RobotoFace) {

@@ -2,6 +2,7 @@ import { Bookmark, ExternalHyperlink, FootnoteReferenceRun, InternalHyperlink, t
 import type { Break, Emphasis, FootnoteReference, Html, Image, InlineCode, Link, PhrasingContent, Strong, Text } from 'mdast';
 import type { TextDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
+import { robotoFaceOf, widestCharacter } from '../fonts.js';
 import { syllables } from '../hyphenation.js';
 import { bookmarkName, type Context, warn, wordLanguage } from './context.js';
 import { robotoAdvance } from './font-metrics.js';
@@ -19,9 +20,8 @@ export function textRun(text: string, ctx: Context): TextRun {
 /** Whether `word`, as table text, may be wider than `width` points in Roboto or the wider font that may replace it. */
 function mayNotFit(word: string, width: number, ctx: Context): boolean {
   const widening = ctx.bold ? fallbackWidening.bold : fallbackWidening.regular;
-  // No character of Roboto's Latin and Cyrillic is wider than 1.2 em (Ѹ is 1.18): a short word fits.
-  if (word.length * 1.2 * tableFontSize * widening <= width) return false;
-  const face = ctx.bold ? (ctx.italics ? 'bolditalics' : 'bold') : ctx.italics ? 'italics' : 'normal';
+  if (word.length * widestCharacter * tableFontSize * widening <= width) return false;
+  const face = robotoFaceOf(ctx.bold, ctx.italics);
   const ems = [...word].reduce((sum, character) => sum + robotoAdvance(character.codePointAt(0)!, face), 0);
   return ems * tableFontSize * widening > width;
 }

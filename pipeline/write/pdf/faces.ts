@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { robotoFiles } from '../fonts.js';
+import { type RobotoFace, robotoFiles } from '../fonts.js';
 
 /** What the PDF writer asks of a Roboto face itself, apart from pdfmake: which characters it draws, and widths. */
 export interface Face {
@@ -10,11 +10,10 @@ export interface Face {
 // fontkit (pdfkit's font parser) ships no types; only these members are needed.
 const fontkit = createRequire(import.meta.url)('fontkit') as { openSync(path: string): Face };
 
-export type FaceName = keyof typeof robotoFiles;
-const faces = new Map<FaceName, Face>();
+const faces = new Map<RobotoFace, Face>();
 
 /** A Roboto face, parsed once per process. */
-export function robotoFace(name: FaceName): Face {
+export function robotoFace(name: RobotoFace): Face {
   let face = faces.get(name);
   if (!face) {
     face = fontkit.openSync(robotoFiles[name]);
@@ -23,4 +22,4 @@ export function robotoFace(name: FaceName): Face {
   return face;
 }
 
-export const faceNames = Object.keys(robotoFiles) as FaceName[];
+export const faceNames = Object.keys(robotoFiles) as RobotoFace[];

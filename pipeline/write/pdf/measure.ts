@@ -29,7 +29,6 @@ function blockText(node: Nodes): string {
 export const fitsKeptTogether = (height: number, orientation: PageOrientation) =>
   height < keepTogetherLimit * pages[orientation].usableHeight;
 
-/** Each row's height: its longest cell set in an equal share of the text width. */
 /** Estimated height of each row, its cells wrapped at the column widths (points). */
 export function rowHeights(table: Table, orientation: PageOrientation, widths = columnWidths(table, orientation)): number[] {
   return table.children.map((row) => 6 + Math.max(0, ...cellHeights(row, widths)));

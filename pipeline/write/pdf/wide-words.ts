@@ -1,5 +1,6 @@
+import { robotoFaceOf, widestCharacter } from '../fonts.js';
 import { hyphenatedPieces } from '../hyphenation.js';
-import { type FaceName, robotoFace } from './faces.js';
+import { robotoFace } from './faces.js';
 
 interface Run { text?: unknown; bold?: boolean; italics?: boolean; fontSize?: number }
 
@@ -13,19 +14,13 @@ export function hyphenateWideWords<R extends Run>(runs: R[], width: number, font
   return runs.map((run) => {
     if (typeof run.text !== 'string') return run;
     const size = run.fontSize ?? fontSize;
-    const face = robotoFace(faceOf(run));
+    const face = robotoFace(robotoFaceOf(run.bold, run.italics));
     const fits = (text: string) => (face.layout(text).advanceWidth / face.unitsPerEm) * size <= width;
-    // Cheap first: no character of Roboto's Latin and Cyrillic is wider than 1.2 em (Ѹ is 1.18), so a short word fits.
-    const surelyFits = (word: string) => word.length * 1.2 * size <= width;
+    const surelyFits = (word: string) => word.length * widestCharacter * size <= width;
     // Words, and the parts of a hyphenated word, where pdfmake may break a line.
     const words = run.text.split(/(\s+|(?<=[-\u2013\u2014]))/);
     if (words.every(surelyFits)) return run;
     const text = words.map((word) => (surelyFits(word) || fits(word) ? word : hyphenatedPieces(word, lang, fits).join('-'))).join('');
     return { ...run, text };
   });
-}
-
-function faceOf(run: Run): FaceName {
-  if (run.bold) return run.italics ? 'bolditalics' : 'bold';
-  return run.italics ? 'italics' : 'normal';
 }
